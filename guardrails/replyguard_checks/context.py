@@ -1,0 +1,38 @@
+"""What a check may know about a draft besides its text.
+
+The service builds one `CheckContext` per request and hands it to guardrails as
+metadata, so validators stay free of HTTP and pydantic types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "de", "es", "fr", "nl", "pl", "sl", "bg", "zh")
+DEFAULT_MAX_WORDS = 120
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    name: str
+    role: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckContext:
+    review_text: str
+    language: str
+    contact: Contact
+    business_name: str = ""
+    reviewer_name: str | None = None
+    compensation: tuple[str, ...] = ()
+    max_words: int = DEFAULT_MAX_WORDS
+    #: ISO 3166 region used to read phone numbers written without a country code.
+    region: str | None = None
+
+    @property
+    def metadata(self) -> dict[str, object]:
+        """The guardrails metadata dict that carries this context to every validator."""
+        return {"context": self}

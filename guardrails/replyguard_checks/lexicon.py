@@ -1,0 +1,86 @@
+"""Per-language word lists and patterns, loaded once from `data/<lang>.yaml`.
+
+Keeping phrases in data files lets linguists extend a language without touching code,
+and lets tests assert that every supported language has every section.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import stopwordsiso
+import yaml
+
+from .context import SUPPORTED_LANGUAGES
+
+ATTACK_KINDS: tuple[str, ...] = (
+    "accuse_lying",
+    "accuse_competitor",
+    "insult",
+    "mock",
+    "blame",
+    "threaten",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    language: str
+    #: One alternation with a named group per attack kind.
+    attack: re.Pattern[str]
+    #: Stock phrases matched exactly (regex) and fuzzily (plain phrases).
+    stock_patterns: re.Pattern[str]
+    stock_phrases: tuple[str, ...]
+    #: Mild stock phrases: only two or more of them make a draft generic.
+    weak_phrases: tuple[str, ...]
+    #: Words that never count as a specific detail of a review.
+    generic_words: frozenset[str]
+    stopwords: frozenset[str]
+
+
+def _alternation(patterns: list[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns) or r"(?!x)x"
+
+
+def _load_yaml(language: str) -> dict[str, Any]:
+    path = resources.files("replyguard_checks").joinpath("data", f"{language}.yaml")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"lexicon {language}: expected a mapping")
+    return data
+
+
+@cache
+def lexicon(language: str) -> Lexicon:
+    """The compiled lexicon for one supported language (cached for the process)."""
+    if language not in SUPPORTED_LANGUAGES:
+        raise KeyError(f"no lexicon for language {language!r}")
+    data = _load_yaml(language)
+    attack = data.get("attack") or {}
+    unknown = set(attack) - set(ATTACK_KINDS)
+    if unknown:
+        raise ValueError(f"lexicon {language}: unknown attack kinds {sorted(unknown)}")
+    attack_re = "|".join(
+        f"(?P<{kind}>{_alternation(list(attack.get(kind) or []))})" for kind in ATTACK_KINDS
+    )
+    stock = data.get("stock") or {}
+    keep = {w.casefold() for w in data.get("not_stopwords") or []}
+    stop = {w.casefold() for w in stopwordsiso.stopwords(language)} - keep
+    stop |= {w.casefold() for w in data.get("extra_stopwords") or []}
+    return Lexicon(
+        language=language,
+        attack=re.compile(attack_re),
+        stock_patterns=re.compile(_alternation(list(stock.get("patterns") or []))),
+        stock_phrases=tuple(p.casefold() for p in stock.get("phrases") or []),
+        weak_phrases=tuple(p.casefold() for p in stock.get("weak") or []),
+        generic_words=frozenset(w.casefold() for w in data.get("generic_words") or []),
+        stopwords=frozenset(stop),
+    )
+
+
+def all_lexicons() -> tuple[Lexicon, ...]:
+    return tuple(lexicon(lang) for lang in SUPPORTED_LANGUAGES)

@@ -1,0 +1,83 @@
+"""`named_contact`: a real, named person signs the reply (playbook rule 10).
+
+The name must stand in the text itself: `anna.kowalska@hotel.pl` alone is not a
+signature, and "The Management" is not a person.
+"""
+
+from __future__ import annotations
+
+import re
+
+from guardrails.validators import register_validator
+
+from .base import ReplyCheck, Verdict
+from .context import CheckContext
+from .text import CJK_CHAR, normalize, strip_accents, without_addresses
+
+# Case endings of Polish, Slovenian, Bulgarian, German and Dutch names (accents
+# stripped): "Annę", "Anną", "Kowalskiego", "Marku", "Annas".
+_ENDINGS = frozenset(
+    "a e i o u y em om ie owi ego emu ej im ja ju jem ovi iego iemu s es 's".split()
+)
+
+
+def _parts(name: str) -> list[str]:
+    return [p for p in re.split(r"[\s,.\-]+", strip_accents(normalize(name))) if p]
+
+
+def _token_matches(token: str, part: str) -> bool:
+    if token == part:
+        return True
+    if len(part) < 4:
+        return False
+    stem = part[:-1] if part[-1] in "aeiouy" else part
+    return token.startswith(stem) and token[len(stem) :] in _ENDINGS
+
+
+def find_name(text: str, name: str, avoid: str | None = None) -> str | None:
+    """The part of `name` that `text` shows outside e-mail addresses and URLs, if any.
+
+    Parts shared with `avoid` (the reviewer's name) do not count on their own, so
+    "Dear Anna" does not sign a reply for a contact who is also called Anna.
+    """
+    body = without_addresses(text)
+    if CJK_CHAR.search(name):
+        compact = re.sub(r"\s+", "", name)
+        return compact if compact in re.sub(r"\s+", "", body) else None
+    tokens = re.findall(r"[^\W\d_]+(?:'s)?", strip_accents(normalize(body)))
+    parts = _parts(name)
+    shared = set(_parts(avoid)) if avoid else set()
+    full = " ".join(parts)
+    flat = " ".join(tokens)
+    if len(parts) > 1 and re.search(rf"(?<!\w){re.escape(full)}", flat):
+        return name
+    own = [p for p in parts if p not in shared and len(p) >= 2]
+    for part in own:
+        if any(_token_matches(token, part) for token in tokens):
+            return part
+    if not own and parts:
+        # Same name as the reviewer: it must appear again beyond the greeting.
+        first = parts[0]
+        if sum(_token_matches(token, first) for token in tokens) >= 2:
+            return parts[0]
+    return None
+
+
+@register_validator(name="replyguard/named_contact", data_type="string")
+class NamedContact(ReplyCheck):
+    """Fails unless the contact's full, first or family name appears in the text."""
+
+    name = "named_contact"
+
+    def check(self, text: str, context: CheckContext) -> Verdict:
+        contact = context.contact
+        found = find_name(text, contact.name, avoid=context.reviewer_name)
+        if found:
+            return Verdict.ok(f"Signed by a named person ({contact.name}).")
+        role = f", {contact.role}" if contact.role else ""
+        return Verdict.fail(
+            f"No named person signs the reply. Sign it with the contact's own name, "
+            f"for example “{contact.name}{role}”. A team name such as “The Management” "
+            "does not count, and neither does a name that appears only inside an "
+            "e-mail address."
+        )

@@ -1,0 +1,64 @@
+"""`no_attack`: never insult, mock, blame, threaten or doubt the reviewer (playbook rule 7)."""
+
+from __future__ import annotations
+
+from guardrails.validators import register_validator
+
+from .base import ReplyCheck, Verdict
+from .context import CheckContext
+from .lexicon import Lexicon, all_lexicons
+from .text import mask_terms, name_parts, normalize
+
+_WHY = {
+    "accuse_lying": "suggests the reviewer is lying, faking or making things up",
+    "accuse_competitor": "suggests the reviewer is a competitor or was paid to write",
+    "insult": "insults the reviewer or belittles their review",
+    "mock": "mocks the reviewer",
+    "blame": "blames the reviewer",
+    "threaten": "threatens the reviewer",
+}
+
+
+def find_attacks(text: str, context: CheckContext) -> list[tuple[str, str]]:
+    """(kind, phrase) for every attack found, in the draft's language first.
+
+    Patterns of every supported language run, because a draft in the wrong language
+    must not slip through unchecked.
+    """
+    names = [*name_parts(context.reviewer_name), *name_parts(context.contact.name)]
+    scanned = mask_terms(normalize(text), [*names, context.business_name])
+    ordered: list[Lexicon] = sorted(all_lexicons(), key=lambda lex: lex.language != context.language)
+    hits: list[tuple[str, str]] = []
+    for lex in ordered:
+        for match in lex.attack.finditer(scanned):
+            kind = match.lastgroup or "insult"
+            hits.append((kind, match.group().strip()))
+    return hits
+
+
+@register_validator(name="replyguard/no_attack", data_type="string")
+class NoAttack(ReplyCheck):
+    """Fails on insults, mockery, blame, threats and doubts about the reviewer's honesty."""
+
+    name = "no_attack"
+
+    def check(self, text: str, context: CheckContext) -> Verdict:
+        hits = find_attacks(text, context)
+        if not hits:
+            return Verdict.ok("No insult, mockery, blame, threat or accusation of the reviewer.")
+        problems = "; ".join(f"“{phrase}” {_WHY[kind]}" for kind, phrase in _dedupe(hits)[:3])
+        return Verdict.fail(
+            f"The reply attacks the reviewer: {problems}. Remove these words. Never doubt, "
+            "blame, mock or threaten the reviewer; if a fact needs correcting, state it "
+            "calmly and invite them to get in touch."
+        )
+
+
+def _dedupe(hits: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    seen: set[str] = set()
+    out: list[tuple[str, str]] = []
+    for kind, phrase in hits:
+        if phrase not in seen:
+            seen.add(phrase)
+            out.append((kind, phrase))
+    return out

@@ -1,0 +1,127 @@
+"""`offline_channel`: the reply takes the matter offline through the business's own
+phone or e-mail (playbook rule 9), and through no other number or address.
+
+Phones are compared by digits, so "+49 30 1234567" and "030 123 45 67" are the same
+line, while a number one digit off is a stranger's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+from guardrails.validators import register_validator
+from phonenumbers import Leniency, PhoneNumberMatcher
+
+from .base import ReplyCheck, Verdict
+from .context import CheckContext
+from .text import EMAIL, digits
+
+#: Where a number written without a country code is read, when the profile does not say.
+LANGUAGE_REGION = {
+    "en": "US",
+    "de": "DE",
+    "es": "ES",
+    "fr": "FR",
+    "nl": "NL",
+    "pl": "PL",
+    "sl": "SI",
+    "bg": "BG",
+    "zh": "CN",
+}
+# Phone-like runs the library may reject as invalid (made-up or malformed numbers):
+# an international prefix, or digit groups split by phone separators.
+_PHONE_LIKE = re.compile(
+    r"(?<![\w#/])(?:\+|00)\d[\d \-.()/]{5,}\d(?!\w)"
+    r"|(?<![\w#/])\(?\d{2,5}\)?(?:[ \-.]\d{2,5}){2,}(?![\w])"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Phone:
+    text: str
+    national: str  # national significant number, or bare digits when unparsable
+
+
+def _national(raw: str, region: str | None) -> str:
+    try:
+        number = phonenumbers.parse(raw, region)
+        return str(number.national_number)
+    except phonenumbers.NumberParseException:
+        bare = digits(raw)
+        if bare.startswith("00"):
+            bare = bare[2:]
+        return bare.lstrip("0")
+
+
+def same_line(a: str, b: str) -> bool:
+    """Two national numbers are the same line when one ends with the other (7+ digits)."""
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= 7 and long_.endswith(short)
+
+
+def region_for(context: CheckContext) -> str | None:
+    if context.region:
+        return context.region.upper()
+    phone = context.contact.phone
+    if phone and phone.strip().startswith(("+", "00")):
+        try:
+            number = phonenumbers.parse(phone.strip(), None)
+            region = phonenumbers.region_code_for_number(number)
+            if region:
+                return region
+        except phonenumbers.NumberParseException:
+            pass
+    return LANGUAGE_REGION.get(context.language)
+
+
+def find_phones(text: str, region: str | None) -> list[_Phone]:
+    found: list[_Phone] = []
+    spans: list[tuple[int, int]] = []
+    for match in PhoneNumberMatcher(text, region, leniency=Leniency.POSSIBLE):
+        found.append(_Phone(match.raw_string, str(match.number.national_number)))
+        spans.append((match.start, match.end))
+    for match in _PHONE_LIKE.finditer(text):
+        if any(s <= match.start() < e or s < match.end() <= e for s, e in spans):
+            continue
+        if 7 <= len(digits(match.group())) <= 15:
+            found.append(_Phone(match.group().strip(), _national(match.group(), region)))
+    return found
+
+
+@register_validator(name="replyguard/offline_channel", data_type="string")
+class OfflineChannel(ReplyCheck):
+    """Fails unless the profile's phone or e-mail appears, and no other one does."""
+
+    name = "offline_channel"
+
+    def check(self, text: str, context: CheckContext) -> Verdict:
+        contact = context.contact
+        region = region_for(context)
+        own_phone = _national(contact.phone, region) if contact.phone else None
+        own_email = contact.email.casefold() if contact.email else None
+
+        phones = find_phones(text, region)
+        emails = [e.rstrip(".") for e in EMAIL.findall(text)]
+        foreign = [p.text for p in phones if not (own_phone and same_line(p.national, own_phone))]
+        foreign += [e for e in emails if e.casefold() != own_email]
+        has_phone = bool(own_phone) and any(same_line(p.national, own_phone or "") for p in phones)
+        has_email = bool(own_email) and any(e.casefold() == own_email for e in emails)
+
+        allowed = " or ".join(x for x in (contact.phone, contact.email) if x)
+        if foreign:
+            listed = ", ".join(f"“{x}”" for x in dict.fromkeys(foreign))
+            return Verdict.fail(
+                f"The reply gives contact details that are not the business's: {listed}. "
+                f"Remove them; the only phone or e-mail allowed is {allowed}."
+            )
+        if not (has_phone or has_email):
+            return Verdict.fail(
+                "The reply does not take the matter offline. Invite the reviewer to get "
+                f"in touch directly and give the contact's {allowed} exactly as written."
+            )
+        given = " and ".join(
+            x for x, ok in ((contact.phone, has_phone), (contact.email, has_email)) if ok and x
+        )
+        return Verdict.ok(f"Offers the business's own channel: {given}.")

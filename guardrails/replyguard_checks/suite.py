@@ -1,0 +1,81 @@
+"""All checks behind one guardrails `Guard`, built once per process.
+
+`CheckSuite.run` returns one result per check, always in the same order; a check that
+left no outcome counts as failed, never as passed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from guardrails import Guard
+from guardrails.settings import settings as guardrails_settings
+from guardrails.validators import FailResult, PassResult
+
+from .base import MESSAGE_KEY, ReplyCheck
+from .context import SUPPORTED_LANGUAGES, CheckContext
+from .details import warm_up
+from .length import Length
+from .lexicon import all_lexicons
+from .named_contact import NamedContact
+from .no_attack import NoAttack
+from .no_generic import NoGeneric
+from .offline_channel import OfflineChannel
+
+# No hub telemetry, no tracing spans: replyguard runs offline and per-call cost matters.
+guardrails_settings.rc.enable_metrics = False
+guardrails_settings.disable_tracing = True
+
+CORE_CHECKS: tuple[type[ReplyCheck], ...] = (Length, NoAttack, NamedContact, OfflineChannel, NoGeneric)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    name: str
+    passed: bool
+    message: str
+
+
+class CheckSuite:
+    """Runs every check on a draft through one guardrails Guard."""
+
+    def __init__(self, checks: Sequence[ReplyCheck] | None = None) -> None:
+        self.checks: tuple[ReplyCheck, ...] = tuple(checks or (c() for c in CORE_CHECKS))
+        self._guard = Guard(name="replyguard").use(*self.checks)
+        # Guard.history is shared state: validate and read back under one lock.
+        self._lock = threading.Lock()
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.checks]
+
+    def warm_up(self) -> None:
+        """Compile every lexicon and load lemma tables before the first request."""
+        all_lexicons()
+        warm_up(SUPPORTED_LANGUAGES)
+
+    def run(self, draft: str, context: CheckContext) -> list[CheckResult]:
+        if not draft.strip():
+            return [CheckResult(c.name, False, "The reply is empty.") for c in self.checks]
+        with self._lock:
+            self._guard.validate(draft, metadata=context.metadata)
+            iteration = self._guard.history.last.iterations.last
+            logs = list(iteration.validator_logs) if iteration else []
+        by_name = {c.rail_alias: c.name for c in self.checks}
+        outcomes: dict[str, CheckResult] = {}
+        for entry in logs:
+            name = by_name.get(entry.registered_name)
+            result = entry.validation_result
+            if name is None:
+                continue
+            if isinstance(result, PassResult):
+                message = str((result.metadata or {}).get(MESSAGE_KEY, "Passed."))
+                outcomes[name] = CheckResult(name, True, message)
+            elif isinstance(result, FailResult):
+                outcomes[name] = CheckResult(name, False, result.error_message or "Failed.")
+        return [
+            outcomes.get(c.name, CheckResult(c.name, False, f"The {c.name} check did not run."))
+            for c in self.checks
+        ]
