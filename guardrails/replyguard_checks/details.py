@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 import simplemma
 
@@ -41,8 +41,11 @@ def _zh_terms(text: str, skip: set[str]) -> set[str]:
     }
 
 
-@cache
-def _lemma(word: str, language: str) -> str:
+@lru_cache(maxsize=50_000)
+def lemma(word: str, language: str) -> str:
+    """The dictionary form of a lower-case word (cached: reviews repeat words)."""
+    if language == "zh":
+        return word
     return simplemma.lemmatize(word, lang=language).casefold()
 
 
@@ -56,13 +59,14 @@ def content_terms(text: str, language: str, names: Iterable[str] = ()) -> set[st
     for word in words(mask_terms(normalize(text), names)):
         if len(word) < _MIN_LEN or word in skip:
             continue
-        lemma = _lemma(word, language)
-        if lemma not in skip and len(lemma) >= _MIN_LEN:
-            terms.add(lemma)
+        base = lemma(word, language)
+        if base not in skip and len(base) >= _MIN_LEN:
+            terms.add(base)
     return terms
 
 
-def _related(a: str, b: str) -> bool:
+def related(a: str, b: str) -> bool:
+    """Same lemma, or forms the lemmatiser missed that share a long common prefix."""
     if a == b:
         return True
     shortest = min(len(a), len(b))
@@ -82,7 +86,7 @@ def shared_details(
         body = normalize(draft)
         return wanted, sorted(t for t in wanted if t in body)
     have = content_terms(draft, language, names)
-    return wanted, sorted(w for w in wanted if any(_related(w, h) for h in have))
+    return wanted, sorted(w for w in wanted if any(related(w, h) for h in have))
 
 
 def warm_up(languages: Iterable[str]) -> None:

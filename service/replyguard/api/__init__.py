@@ -1,0 +1,5 @@
+"""The HTTP API (FastAPI): thin routes over `ReplyPipeline`."""
+
+from .app import create_app
+
+__all__ = ["create_app"]

@@ -1,0 +1,73 @@
+"""Any OpenAI-compatible endpoint (OpenAI, vLLM, Ollama, llama.cpp server) through the
+official async `openai` client.
+
+Retries on 429/5xx (honouring Retry-After) are the client's own; this module only maps
+every way a call can fail onto `LLMError`.
+"""
+
+from __future__ import annotations
+
+import json
+
+import openai
+
+from .base import Completion, LLMError, Message
+from .tokens import count_messages, count_text
+
+
+class OpenAIChat:
+    provider = "openai"
+
+    def __init__(
+        self, *, model: str, base_url: str | None, api_key: str | None, max_retries: int
+    ) -> None:
+        self.name = model
+        self._client = openai.AsyncOpenAI(
+            base_url=base_url,
+            # Local servers need no key, but the client insists on one.
+            api_key=api_key or "not-needed",
+            max_retries=max_retries,
+        )
+
+    async def complete(
+        self, messages: list[Message], *, max_tokens: int, temperature: float, timeout_s: float
+    ) -> Completion:
+        try:
+            response = await self._client.chat.completions.create(
+                model=self.name,
+                messages=[m.as_dict() for m in messages],  # type: ignore[misc]
+                max_tokens=max_tokens,
+                temperature=temperature,
+                timeout=timeout_s,
+            )
+        except openai.APITimeoutError as exc:
+            raise LLMError("timeout", f"no answer within {timeout_s:g}s") from exc
+        except openai.APIConnectionError as exc:
+            raise LLMError("connection", str(exc) or "could not connect") from exc
+        except openai.RateLimitError as exc:
+            raise LLMError("rate_limited", f"HTTP {exc.status_code}") from exc
+        except openai.APIStatusError as exc:
+            raise LLMError("http_error", f"HTTP {exc.status_code}") from exc
+        except (openai.APIResponseValidationError, json.JSONDecodeError, ValueError) as exc:
+            raise LLMError("bad_response", type(exc).__name__) from exc
+        except openai.OpenAIError as exc:
+            raise LLMError("error", type(exc).__name__) from exc
+
+        choices = getattr(response, "choices", None)
+        if not choices:
+            raise LLMError("empty", "the response had no choices")
+        message = getattr(choices[0], "message", None)
+        text = getattr(message, "content", None)
+        if not isinstance(text, str) or not text.strip():
+            raise LLMError("empty", "the response had no text")
+        usage = getattr(response, "usage", None)
+        prompt = getattr(usage, "prompt_tokens", None)
+        completion = getattr(usage, "completion_tokens", None)
+        return Completion(
+            text=text,
+            prompt_tokens=prompt if isinstance(prompt, int) else count_messages(messages),
+            completion_tokens=completion if isinstance(completion, int) else count_text(text),
+        )
+
+    async def aclose(self) -> None:
+        await self._client.close()

@@ -1,0 +1,280 @@
+"""Review in, guarded reply out.
+
+prompt → LLM → every check → re-ask with the failures → template when attempts run
+out. Whatever the LLM does (time out, fail, ramble, insult), the caller gets a reply
+whose `passed` flag and check list say exactly how it fared.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from replyguard_checks.context import CheckContext, Contact
+from replyguard_checks.suite import CheckResult, CheckSuite
+
+from .cues import load_cues
+from .excerpt import pick_quote
+from .language import LanguageDetector
+from .llm.base import ChatModel, LLMError, Message
+from .prompting import PromptBook, PromptFacts
+from .scenario import Decision, decide
+from .schemas import (
+    AttemptOut,
+    Business,
+    CheckOut,
+    CheckRequest,
+    CheckResponse,
+    Options,
+    ReplyRequest,
+    ReplyResponse,
+    Review,
+    Usage,
+)
+from .settings import Settings
+from .templates import Slots, TemplateBook
+
+log = logging.getLogger(__name__)
+
+_FENCE = re.compile(r"^```[\w-]*\s*|\s*```$")
+_WRAPPING_QUOTES = ('"', "'", "“", "”", "„", "«", "»")
+
+
+def clean_draft(text: str) -> str:
+    """Undo the wrapping some models add (code fences, quotes); nothing else."""
+    text = _FENCE.sub("", text.strip()).strip()
+    if len(text) > 1 and text[0] in _WRAPPING_QUOTES and text[-1] in _WRAPPING_QUOTES:
+        inner = text[1:-1]
+        if not any(q in inner for q in _WRAPPING_QUOTES[:2]):
+            text = inner.strip()
+    return text
+
+
+@dataclass(slots=True)
+class Case:
+    """One review to answer, with everything derived from it."""
+
+    review: Review
+    business: Business
+    options: Options
+    language: str
+    decision: Decision
+    context: CheckContext
+    facts: PromptFacts
+    slots: Slots
+
+
+@dataclass(slots=True)
+class _Tally:
+    attempts: list[AttemptOut] = field(default_factory=list)
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+def _outs(results: list[CheckResult]) -> list[CheckOut]:
+    return [CheckOut(name=r.name, passed=r.passed, message=r.message) for r in results]
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 2)
+
+
+class ReplyPipeline:
+    def __init__(
+        self,
+        settings: Settings,
+        model: ChatModel | None,
+        suite: CheckSuite,
+        detector: LanguageDetector,
+        prompts_dir: Path | None = None,
+    ) -> None:
+        self.settings = settings
+        self.model = model
+        self.suite = suite
+        self.detector = detector
+        folder = prompts_dir or settings.prompts_dir
+        self.prompts_dir = folder
+        self.prompts = PromptBook(folder)
+        self.templates = TemplateBook(folder)
+
+    # -- preparing ---------------------------------------------------------------
+    def prepare(self, review: Review, business: Business, options: Options) -> Case:
+        language = review.language or self.detector.detect(review.text)
+        cues = load_cues(self.prompts_dir, language)
+        decision = decide(
+            review.text,
+            language,
+            review.reviewer_name,
+            cues,
+            business.not_offered,
+            business.fixed_issues,
+            forced=options.scenario,
+        )
+        contact = business.contact
+        context = CheckContext(
+            review_text=review.text,
+            language=language,
+            contact=Contact(contact.name, contact.role, contact.phone, contact.email),
+            business_name=business.name,
+            reviewer_name=review.reviewer_name,
+            compensation=tuple(business.compensation),
+            max_words=options.max_words,
+            region=business.country,
+        )
+        facts = PromptFacts(
+            language=language,
+            scenario=decision.scenario,
+            review=review.text,
+            rating=review.rating,
+            platform=review.platform,
+            reviewer_name=review.reviewer_name,
+            business=business.name,
+            contact_name=contact.name,
+            contact_role=contact.role,
+            phone=contact.phone,
+            email=contact.email,
+            compensation=tuple(business.compensation),
+            max_words=options.max_words,
+            not_offered=decision.not_offered,
+            fix=decision.fix,
+        )
+        slots = Slots(
+            language=language,
+            scenario=decision.scenario,
+            reviewer_name=review.reviewer_name,
+            business=business.name,
+            contact_name=contact.name,
+            contact_role=contact.role,
+            phone=contact.phone,
+            email=contact.email,
+            topics=decision.topics,
+            quote=pick_quote(review.text, language, cues),
+            compensation=business.compensation[0] if business.compensation else None,
+            not_offered=decision.not_offered,
+            fix=decision.fix,
+        )
+        return Case(review, business, options, language, decision, context, facts, slots)
+
+    # -- checking ----------------------------------------------------------------
+    def check(self, request: CheckRequest) -> CheckResponse:
+        case = self.prepare(request.review, request.business, request.options)
+        results = self.suite.run(request.draft, case.context)
+        return CheckResponse(
+            passed=all(r.passed for r in results), language=case.language, checks=_outs(results)
+        )
+
+    # -- replying ----------------------------------------------------------------
+    async def reply(self, request: ReplyRequest) -> ReplyResponse:
+        case = self.prepare(request.review, request.business, request.options)
+        tally = _Tally()
+        deadline = time.monotonic() + self.settings.request_deadline_s
+        if self.model is not None:
+            accepted = await self._ask_llm(case, tally, deadline)
+            if accepted is not None:
+                return self._response(case, tally, accepted[0], "llm", accepted[1])
+        text, results = self._template(case, tally)
+        return self._response(case, tally, text, "template", results)
+
+    async def _ask_llm(
+        self, case: Case, tally: _Tally, deadline: float
+    ) -> tuple[str, list[CheckResult]] | None:
+        assert self.model is not None
+        base = self.prompts.messages(case.facts)
+        messages = list(base)
+        for _ in range(self.settings.max_attempts):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0.2:
+                break
+            started = time.perf_counter()
+            try:
+                async with asyncio.timeout(remaining):
+                    completion = await self.model.complete(
+                        messages,
+                        max_tokens=self.settings.llm_max_tokens,
+                        temperature=self.settings.llm_temperature,
+                        timeout_s=min(self.settings.llm_timeout_s, remaining),
+                    )
+            except (LLMError, TimeoutError) as exc:
+                error = str(exc) if isinstance(exc, LLMError) else "deadline: the request ran out of time"
+                log.warning("llm attempt failed: %s", error)
+                tally.attempts.append(
+                    AttemptOut(source="llm", text="", failed=[], error=error, duration_ms=_ms(started))
+                )
+                continue
+            tally.prompt_tokens += completion.prompt_tokens
+            tally.completion_tokens += completion.completion_tokens
+            draft = clean_draft(completion.text)
+            results = self.suite.run(draft, case.context)
+            failed = [r for r in results if not r.passed]
+            tally.attempts.append(
+                AttemptOut(
+                    source="llm",
+                    text=draft,
+                    failed=[r.name for r in failed],
+                    duration_ms=_ms(started),
+                )
+            )
+            if not failed:
+                return draft, results
+            messages = [
+                *base,
+                Message("assistant", draft),
+                self.prompts.reask(case.facts, [f"{r.name}: {r.message}" for r in failed]),
+            ]
+        return None
+
+    def _template(self, case: Case, tally: _Tally) -> tuple[str, list[CheckResult]]:
+        started = time.perf_counter()
+        best: tuple[int, str, list[CheckResult]] | None = None
+        for candidate in self.templates.candidates(case.slots):
+            results = self.suite.run(candidate, case.context)
+            failures = sum(not r.passed for r in results)
+            if best is None or failures < best[0]:
+                best = (failures, candidate, results)
+            if failures == 0:
+                break
+        assert best is not None, "every scenario has at least one template"
+        _, text, results = best
+        if best[0]:
+            log.error(
+                "no template passes every check (language=%s scenario=%s failed=%s)",
+                case.language,
+                case.decision.scenario,
+                [r.name for r in results if not r.passed],
+            )
+        tally.attempts.append(
+            AttemptOut(
+                source="template",
+                text=text,
+                failed=[r.name for r in results if not r.passed],
+                duration_ms=_ms(started),
+            )
+        )
+        return text, results
+
+    def _response(
+        self,
+        case: Case,
+        tally: _Tally,
+        text: str,
+        source: str,
+        results: list[CheckResult],
+    ) -> ReplyResponse:
+        return ReplyResponse(
+            reply=text,
+            source=source,  # type: ignore[arg-type]
+            passed=all(r.passed for r in results),
+            language=case.language,  # type: ignore[arg-type]
+            scenario=case.decision.scenario,
+            scenario_reason=case.decision.reason,
+            topics=list(case.decision.topics),
+            checks=_outs(results),
+            attempts=tally.attempts,
+            usage=Usage(prompt_tokens=tally.prompt_tokens, completion_tokens=tally.completion_tokens),
+            review_id=case.review.id,
+            model=self.model.name if self.model else "templates-only",
+        )

@@ -1,0 +1,108 @@
+"""Chat messages for the LLM, from the files in `prompts/`.
+
+The system prompt carries the playbook and the business facts; the review goes into
+the user message between <review> tags as untrusted data. Placeholders use
+`string.Template` ($name), so braces in a review or prompt are never interpreted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from string import Template
+
+import yaml
+
+from .language import NAMES
+from .llm.base import Message
+from .schemas import Scenario
+
+_TAG = re.compile(r"<\s*/?\s*review\s*>", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class PromptFacts:
+    language: str
+    scenario: Scenario
+    review: str
+    rating: int | None
+    platform: str | None
+    reviewer_name: str | None
+    business: str
+    contact_name: str
+    contact_role: str | None
+    phone: str | None
+    email: str | None
+    compensation: tuple[str, ...]
+    max_words: int
+    not_offered: str | None = None
+    fix: str | None = None
+
+
+class PromptBook:
+    """Loads the prompt files once and fills them per request."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.system = Template((folder / "system.md").read_text(encoding="utf-8"))
+        self.user = Template((folder / "user.md").read_text(encoding="utf-8"))
+        self.reask_prompt = Template((folder / "reask.md").read_text(encoding="utf-8"))
+        self.scenarios: dict[str, str] = yaml.safe_load(
+            (folder / "scenarios.yaml").read_text(encoding="utf-8")
+        )
+
+    def _values(self, f: PromptFacts) -> dict[str, str]:
+        channel = " or ".join(x for x in (f.phone, f.email) if x)
+        facts = []
+        if f.not_offered:
+            facts.append(f"Fact: {f.business} does not offer {f.not_offered}.")
+        if f.fix:
+            facts.append(f"Fact: this problem has been fixed: {f.fix}")
+        if f.compensation:
+            offers = "; ".join(f.compensation)
+            compensation_rule = (
+                f"If it fits, offer one of these, and nothing else: {offers}."
+                if f.scenario in ("genuine", "anonymous", "needs_investigation", "fixed_since")
+                else "Offer no compensation in public."
+            )
+        else:
+            compensation_rule = "Offer no refund, discount or gift: the business has not allowed any."
+        greeting_rule = (
+            f"address them by the name they used, “{f.reviewer_name}”."
+            if f.reviewer_name
+            else "the review is anonymous, so use a neutral greeting."
+        )
+        return {
+            "business_name": f.business,
+            "contact_name": f.contact_name,
+            "contact_role": f.contact_role or "contact person",
+            "channel": channel,
+            "channel_facts": "; ".join(
+                x for x in (f"phone {f.phone}" if f.phone else "", f"e-mail {f.email}" if f.email else "") if x
+            ),
+            "language_name": NAMES[f.language],
+            "max_words": str(f.max_words),
+            "scenario": f.scenario.replace("_", " "),
+            "scenario_guidance": self.scenarios[f.scenario],
+            "facts": "\n".join(facts),
+            "compensation_rule": compensation_rule,
+            "greeting_rule": greeting_rule,
+            "review": _TAG.sub("[tag removed]", f.review),
+            "rating_text": f"{f.rating}-star" if f.rating else "negative",
+            "platform_text": f" posted on {f.platform}" if f.platform else "",
+            "reviewer_text": f" by {f.reviewer_name}" if f.reviewer_name else " (anonymous)",
+        }
+
+    def messages(self, facts: PromptFacts) -> list[Message]:
+        values = self._values(facts)
+        return [
+            Message("system", self.system.substitute(values).strip()),
+            Message("user", self.user.substitute(values).strip()),
+        ]
+
+    def reask(self, facts: PromptFacts, failures: list[str]) -> Message:
+        values = self._values(facts)
+        values["failures"] = "\n".join(f"- {message}" for message in failures)
+        return Message("user", self.reask_prompt.substitute(values).strip())
+

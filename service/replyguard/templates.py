@@ -1,0 +1,140 @@
+"""Personalised template replies, from `prompts/templates/<lang>.yaml`.
+
+A template names the reviewer (or greets neutrally), the specific problem (by topic,
+or in the reviewer's own words), the named contact and the channel. `candidates`
+yields every variant from fullest to most compact; the pipeline keeps the first one
+that passes all checks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from replyguard_checks.text import EMAIL, URL, digits
+
+from .schemas import Scenario
+
+SLOTS = ("greeting", "problem", "quote", "offer", "fact", "channel", "signature", "business")
+
+
+@dataclass(frozen=True, slots=True)
+class Slots:
+    """Everything a template needs to know about one review."""
+
+    language: str
+    scenario: Scenario
+    reviewer_name: str | None
+    business: str
+    contact_name: str
+    contact_role: str | None
+    phone: str | None
+    email: str | None
+    topics: tuple[str, ...] = ()
+    quote: str | None = None
+    compensation: str | None = None
+    not_offered: str | None = None
+    fix: str | None = None
+
+
+def greeting_name(name: str | None) -> str | None:
+    """The reviewer's name fit to print, or None: a name that carries an e-mail
+    address, a link or a phone number is not repeated in public."""
+    if not name:
+        return None
+    name = " ".join(name.split())[:60]
+    if EMAIL.search(name) or URL.search(name) or len(digits(name)) >= 5:
+        return None
+    return name or None
+
+
+@cache
+def _load(folder: Path, language: str) -> dict[str, Any]:
+    data = yaml.safe_load((folder / "templates" / f"{language}.yaml").read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"templates {language}: expected a mapping")
+    return data
+
+
+class TemplateBook:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def data(self, language: str) -> dict[str, Any]:
+        return _load(self.folder, language)
+
+    def topic_phrase(self, language: str, topics: tuple[str, ...]) -> str | None:
+        data = self.data(language)
+        phrases = [data["topics"][t] for t in topics if t in data.get("topics", {})][:2]
+        if not phrases:
+            return None
+        return f" {data['and']} ".join(phrases)
+
+    def candidates(self, slots: Slots) -> Iterator[str]:
+        data = self.data(slots.language)
+        name = greeting_name(slots.reviewer_name)
+        greeting = (
+            data["greeting"]["named"].format(name=name) if name else data["greeting"]["anonymous"]
+        )
+        if slots.phone and slots.email:
+            channel = data["channel"]["both"].format(phone=slots.phone, email=slots.email)
+        elif slots.phone:
+            channel = data["channel"]["phone"].format(phone=slots.phone)
+        else:
+            channel = data["channel"]["email"].format(email=slots.email)
+        sign = data["signature"]["with_role" if slots.contact_role else "without_role"]
+        signature = sign.format(
+            contact=slots.contact_name, role=slots.contact_role, business=slots.business
+        )
+        offer = ""
+        if slots.compensation and slots.scenario in ("genuine", "anonymous"):
+            offer = data["offer"].format(compensation=slots.compensation)
+        facts = data["fact"]
+        fact = ""
+        if slots.scenario == "false_claim":
+            fact = (
+                facts["not_offered"].format(item=slots.not_offered, business=slots.business)
+                if slots.not_offered
+                else facts["no_record"]
+            )
+        elif slots.scenario == "fixed_since":
+            fact = facts["fixed"].format(fix=_sentence(slots.fix)) if slots.fix else facts["fixed_generic"]
+
+        topic = self.topic_phrase(slots.language, slots.topics)
+        quote = data["quote"].format(text=slots.quote) if slots.quote else ""
+        details: list[tuple[str, str]] = []
+        if topic:
+            details.append((topic, ""))
+        if quote:
+            details.append((topic or data["problem_fallback"], quote))
+        if not details or topic:
+            details.append((data["problem_fallback"], ""))
+
+        seen: set[str] = set()
+        for variant in data["scenarios"][slots.scenario]:
+            for problem, quoted in details:
+                text = variant.format(
+                    greeting=greeting,
+                    problem=problem,
+                    quote=quoted,
+                    offer=offer,
+                    fact=fact,
+                    channel=channel,
+                    signature=signature,
+                    business=slots.business,
+                )
+                text = re.sub(r"\s+", " ", text).strip()
+                if text not in seen:
+                    seen.add(text)
+                    yield text
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?", "。")) else text + "."
