@@ -14,6 +14,6 @@ os.environ.setdefault("OTEL_SDK_DISABLED", "true")
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 os.environ.setdefault("GUARDRAILS_RUN_SYNC", "true")
 
-from .context import DEFAULT_MAX_WORDS, SUPPORTED_LANGUAGES, CheckContext, Contact  # noqa: E402
+from .context import DEFAULT_MAX_WORDS, SUPPORTED_LANGUAGES, CheckContext, Contact
 
 __all__ = ["DEFAULT_MAX_WORDS", "SUPPORTED_LANGUAGES", "CheckContext", "Contact"]

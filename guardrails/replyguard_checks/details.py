@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 
 import simplemma
 
-from .lexicon import lexicon
+from .lexicon import all_lexicons, lexicon
 from .text import mask_terms, normalize, words
 
 _MIN_LEN = 3
@@ -49,14 +49,23 @@ def lemma(word: str, language: str) -> str:
     return simplemma.lemmatize(word, lang=language).casefold()
 
 
+def _masked(text: str, names: Iterable[str]) -> str:
+    """Normalised text without names and without insults or accusations, which are
+    never a specific detail ("SCAMMERS!" names no problem to answer)."""
+    scanned = mask_terms(normalize(text), names)
+    for lex in all_lexicons():
+        scanned = lex.attack.sub(" ", scanned)
+    return scanned
+
+
 def content_terms(text: str, language: str, names: Iterable[str] = ()) -> set[str]:
     """Lemmas of the words in `text` that could be a specific detail."""
     lex = lexicon(language)
     skip = set(lex.stopwords) | set(lex.generic_words)
     if language == "zh":
-        return _zh_terms(mask_terms(normalize(text), names), skip)
+        return _zh_terms(_masked(text, names), skip)
     terms: set[str] = set()
-    for word in words(mask_terms(normalize(text), names)):
+    for word in words(_masked(text, names)):
         if len(word) < _MIN_LEN or word in skip:
             continue
         base = lemma(word, language)
@@ -72,7 +81,7 @@ def related(a: str, b: str) -> bool:
     shortest = min(len(a), len(b))
     if shortest < _PREFIX:
         return False
-    common = len(os.path.commonprefix([a, b]))
+    common = len(os.path.commonprefix([a, b]))  # noqa: RUF071 - characters are what we compare
     return common >= _PREFIX and common >= 0.75 * shortest
 
 

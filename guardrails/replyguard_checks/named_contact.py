@@ -17,7 +17,12 @@ from .text import CJK_CHAR, normalize, strip_accents, without_addresses
 # Case endings of Polish, Slovenian, Bulgarian, German and Dutch names (accents
 # stripped): "Annę", "Anną", "Kowalskiego", "Marku", "Annas".
 _ENDINGS = frozenset(
-    "a e i o u y em om ie owi ego emu ej im ja ju jem ovi iego iemu s es 's".split()
+    {
+        *("a", "e", "i", "o", "u", "y"),
+        *("em", "om", "ie", "owi", "ego", "emu", "ej", "im", "iego", "iemu"),
+        *("ja", "ju", "jem", "ovi"),
+        *("s", "es", "'s"),
+    }
 )
 
 

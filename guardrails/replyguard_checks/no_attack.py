@@ -27,7 +27,9 @@ def find_attacks(text: str, context: CheckContext) -> list[tuple[str, str]]:
     """
     names = [*name_parts(context.reviewer_name), *name_parts(context.contact.name)]
     scanned = mask_terms(normalize(text), [*names, context.business_name])
-    ordered: list[Lexicon] = sorted(all_lexicons(), key=lambda lex: lex.language != context.language)
+    ordered: list[Lexicon] = sorted(
+        all_lexicons(), key=lambda lex: lex.language != context.language
+    )
     hits: list[tuple[str, str]] = []
     for lex in ordered:
         for match in lex.attack.finditer(scanned):

@@ -82,11 +82,11 @@ def find_phones(text: str, region: str | None) -> list[_Phone]:
     for match in PhoneNumberMatcher(text, region, leniency=Leniency.POSSIBLE):
         found.append(_Phone(match.raw_string, str(match.number.national_number)))
         spans.append((match.start, match.end))
-    for match in _PHONE_LIKE.finditer(text):
-        if any(s <= match.start() < e or s < match.end() <= e for s, e in spans):
+    for loose in _PHONE_LIKE.finditer(text):
+        if any(s <= loose.start() < e or s < loose.end() <= e for s, e in spans):
             continue
-        if 7 <= len(digits(match.group())) <= 15:
-            found.append(_Phone(match.group().strip(), _national(match.group(), region)))
+        if 7 <= len(digits(loose.group())) <= 15:
+            found.append(_Phone(loose.group().strip(), _national(loose.group(), region)))
     return found
 
 

@@ -10,7 +10,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from guardrails import Guard
+from guardrails.guard import Guard
 from guardrails.settings import settings as guardrails_settings
 from guardrails.validators import FailResult, PassResult
 
@@ -28,7 +28,13 @@ from .offline_channel import OfflineChannel
 guardrails_settings.rc.enable_metrics = False
 guardrails_settings.disable_tracing = True
 
-CORE_CHECKS: tuple[type[ReplyCheck], ...] = (Length, NoAttack, NamedContact, OfflineChannel, NoGeneric)
+CORE_CHECKS: tuple[type[ReplyCheck], ...] = (
+    Length,
+    NoAttack,
+    NamedContact,
+    OfflineChannel,
+    NoGeneric,
+)
 
 
 @dataclass(frozen=True, slots=True)

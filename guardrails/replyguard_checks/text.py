@@ -95,7 +95,9 @@ def mask_terms(normalized_text: str, terms: Iterable[str]) -> str:
     People are called Karen, Sue or Troll; a greeting must not read as an insult or a
     threat, so the checks that scan for words first remove the names they were given.
     """
-    for term in sorted({normalize(t) for t in terms if t and len(t.strip()) >= 2}, key=len, reverse=True):
+    for term in sorted(
+        {normalize(t) for t in terms if t and len(t.strip()) >= 2}, key=len, reverse=True
+    ):
         normalized_text = re.sub(rf"(?<!\w){re.escape(term)}(?!\w)", " ", normalized_text)
     return normalized_text
 

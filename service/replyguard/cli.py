@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -15,8 +17,8 @@ app = typer.Typer(
 
 @app.command()
 def serve(
-    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
-    port: int = typer.Option(8000, help="TCP port."),
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
 ) -> None:
     """Start the HTTP API (settings from REPLYGUARD_* environment variables)."""
     import uvicorn
@@ -31,6 +33,60 @@ def serve(
     uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
 
 
+@app.command("eval")
+def eval_(
+    report: Annotated[Path, typer.Option(help="Where to write the JSON report.")] = Path(
+        "reports/eval.json"
+    ),
+    html: Annotated[
+        Path | None, typer.Option(help="Also write a self-contained HTML report.")
+    ] = None,
+    provider: Annotated[
+        str | None, typer.Option(help="openai | local | none (default: settings).")
+    ] = None,
+    model: Annotated[str | None, typer.Option(help="Model name for the provider.")] = None,
+    base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint.")] = None,
+    cases: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated globs on case id, language, scenario or industry."),
+    ] = None,
+    baseline: Annotated[
+        Path | None, typer.Option(help="An earlier JSON report to compare with.")
+    ] = None,
+    min_pass_rate: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Fail under this pass rate.")
+    ] = 0.0,
+    max_drop: Annotated[
+        float,
+        typer.Option(
+            min=0.0, max=1.0, help="Fail when a pass rate falls more than this below the baseline."
+        ),
+    ] = 0.02,
+    concurrency: Annotated[int | None, typer.Option(min=1, help="Cases in flight at once.")] = None,
+    corpus: Annotated[
+        bool, typer.Option(help="Also score the checks on the labelled corpus.")
+    ] = True,
+) -> None:
+    """Run the eval suite on every case and gate on the results."""
+    from replyguard_evals.command import run_eval
+
+    raise typer.Exit(
+        run_eval(
+            report_path=report,
+            html_path=html,
+            provider=provider,
+            model=model,
+            base_url=base_url,
+            case_filter=cases,
+            baseline_path=baseline,
+            min_pass_rate=min_pass_rate,
+            max_drop=max_drop,
+            concurrency=concurrency,
+            with_corpus=corpus,
+        )
+    )
+
+
 @app.callback()
 def _root() -> None:
     """Guarded replies to negative customer reviews."""
@@ -38,3 +94,7 @@ def _root() -> None:
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

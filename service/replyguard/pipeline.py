@@ -29,6 +29,7 @@ from .schemas import (
     CheckOut,
     CheckRequest,
     CheckResponse,
+    Language,
     Options,
     ReplyRequest,
     ReplyResponse,
@@ -61,7 +62,7 @@ class Case:
     review: Review
     business: Business
     options: Options
-    language: str
+    language: Language
     decision: Decision
     context: CheckContext
     facts: PromptFacts
@@ -105,8 +106,10 @@ class ReplyPipeline:
     def prepare(self, review: Review, business: Business, options: Options) -> Case:
         language = review.language or self.detector.detect(review.text)
         cues = load_cues(self.prompts_dir, language)
+        # What the review complains about, without any instructions aimed at a model.
+        complaint = cues.screen(review.text)
         decision = decide(
-            review.text,
+            complaint,
             language,
             review.reviewer_name,
             cues,
@@ -116,7 +119,7 @@ class ReplyPipeline:
         )
         contact = business.contact
         context = CheckContext(
-            review_text=review.text,
+            review_text=complaint,
             language=language,
             contact=Contact(contact.name, contact.role, contact.phone, contact.email),
             business_name=business.name,
@@ -152,7 +155,7 @@ class ReplyPipeline:
             phone=contact.phone,
             email=contact.email,
             topics=decision.topics,
-            quote=pick_quote(review.text, language, cues),
+            quote=pick_quote(complaint, language, cues),
             compensation=business.compensation[0] if business.compensation else None,
             not_offered=decision.not_offered,
             fix=decision.fix,
@@ -199,10 +202,16 @@ class ReplyPipeline:
                         timeout_s=min(self.settings.llm_timeout_s, remaining),
                     )
             except (LLMError, TimeoutError) as exc:
-                error = str(exc) if isinstance(exc, LLMError) else "deadline: the request ran out of time"
+                error = (
+                    str(exc)
+                    if isinstance(exc, LLMError)
+                    else "deadline: the request ran out of time"
+                )
                 log.warning("llm attempt failed: %s", error)
                 tally.attempts.append(
-                    AttemptOut(source="llm", text="", failed=[], error=error, duration_ms=_ms(started))
+                    AttemptOut(
+                        source="llm", text="", failed=[], error=error, duration_ms=_ms(started)
+                    )
                 )
                 continue
             tally.prompt_tokens += completion.prompt_tokens
@@ -268,13 +277,15 @@ class ReplyPipeline:
             reply=text,
             source=source,  # type: ignore[arg-type]
             passed=all(r.passed for r in results),
-            language=case.language,  # type: ignore[arg-type]
+            language=case.language,
             scenario=case.decision.scenario,
             scenario_reason=case.decision.reason,
             topics=list(case.decision.topics),
             checks=_outs(results),
             attempts=tally.attempts,
-            usage=Usage(prompt_tokens=tally.prompt_tokens, completion_tokens=tally.completion_tokens),
+            usage=Usage(
+                prompt_tokens=tally.prompt_tokens, completion_tokens=tally.completion_tokens
+            ),
             review_id=case.review.id,
             model=self.model.name if self.model else "templates-only",
         )

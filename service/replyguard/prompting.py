@@ -67,7 +67,9 @@ class PromptBook:
                 else "Offer no compensation in public."
             )
         else:
-            compensation_rule = "Offer no refund, discount or gift: the business has not allowed any."
+            compensation_rule = (
+                "Offer no refund, discount or gift: the business has not allowed any."
+            )
         greeting_rule = (
             f"address them by the name they used, “{f.reviewer_name}”."
             if f.reviewer_name
@@ -79,7 +81,12 @@ class PromptBook:
             "contact_role": f.contact_role or "contact person",
             "channel": channel,
             "channel_facts": "; ".join(
-                x for x in (f"phone {f.phone}" if f.phone else "", f"e-mail {f.email}" if f.email else "") if x
+                x
+                for x in (
+                    f"phone {f.phone}" if f.phone else "",
+                    f"e-mail {f.email}" if f.email else "",
+                )
+                if x
             ),
             "language_name": NAMES[f.language],
             "max_words": str(f.max_words),
@@ -105,4 +112,3 @@ class PromptBook:
         values = self._values(facts)
         values["failures"] = "\n".join(f"- {message}" for message in failures)
         return Message("user", self.reask_prompt.substitute(values).strip())
-

@@ -57,7 +57,8 @@ def decide(
             f
             for f in fixed_issues
             if set(cues.topics_in(f)) & set(topics)
-            or len({t for t in content_terms(f, language) if any(related(t, r) for r in terms)}) >= 2
+            or len({t for t in content_terms(f, language) if any(related(t, r) for r in terms)})
+            >= 2
         ),
         None,
     )
@@ -68,7 +69,9 @@ def decide(
     if forced:
         return made(forced, "set by the caller")
     if item:
-        return made("false_claim", f"the review mentions “{item}”, which the business does not offer")
+        return made(
+            "false_claim", f"the review mentions “{item}”, which the business does not offer"
+        )
     if fix:
         return made("fixed_since", f"the problem matches a fix: “{fix}”")
     if cue := cues.cue("persistent", review):

@@ -21,6 +21,7 @@ from pydantic import (
     StringConstraints,
     model_validator,
 )
+from pydantic.config import JsonDict
 
 from replyguard_checks.context import SUPPORTED_LANGUAGES
 
@@ -41,7 +42,9 @@ Scenario = Literal[
 ]
 Source = Literal["llm", "template"]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def clean_text(value: object) -> object:
@@ -51,11 +54,9 @@ def clean_text(value: object) -> object:
     return value
 
 
-def _has_phone_digits(value: str | None) -> str | None:
-    if value is not None:
-        count = sum(ch.isdigit() for ch in value)
-        if not 6 <= count <= 15:
-            raise ValueError("a phone number has 6 to 15 digits")
+def _has_phone_digits(value: str) -> str:
+    if not 6 <= sum(ch.isdigit() for ch in value) <= 15:
+        raise ValueError("a phone number has 6 to 15 digits")
     return value
 
 
@@ -65,13 +66,15 @@ def _blank_to_none(value: object) -> object:
 
 
 ShortText = Annotated[
-    str, BeforeValidator(clean_text), StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+    str,
+    BeforeValidator(clean_text),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
 ]
 OptionalName = Annotated[
-    str | None,
+    Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None,
     BeforeValidator(_blank_to_none),
-    StringConstraints(strip_whitespace=True, max_length=100),
 ]
+Phone = Annotated[str, StringConstraints(max_length=40), AfterValidator(_has_phone_digits)]
 
 
 class _Strict(BaseModel):
@@ -83,31 +86,28 @@ class Review(_Strict):
         str,
         BeforeValidator(clean_text),
         StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_REVIEW_CHARS),
-    ] = Field(description=f"The review as the customer wrote it (1 to {MAX_REVIEW_CHARS} characters).")
+    ] = Field(
+        description=f"The review as the customer wrote it (1 to {MAX_REVIEW_CHARS} characters)."
+    )
     rating: int | None = Field(default=None, ge=1, le=5, description="Star rating, 1 to 5.")
     reviewer_name: OptionalName = Field(
         default=None, description="As shown on the platform; null or absent means anonymous."
     )
-    platform: Annotated[str | None, StringConstraints(max_length=50)] = Field(
+    platform: Annotated[str, StringConstraints(max_length=50)] | None = Field(
         default=None, description="Where the review was posted, e.g. google, tripadvisor."
     )
     language: Language | None = Field(
         default=None, description="ISO 639-1 code; detected from the text when absent."
     )
-    id: Annotated[str | None, StringConstraints(max_length=200)] = Field(
+    id: Annotated[str, StringConstraints(max_length=200)] | None = Field(
         default=None, description="The CRM's id for the review, echoed back."
     )
 
 
 class Contact(_Strict):
     name: ShortText = Field(description="The person who signs the reply.")
-    role: Annotated[str | None, BeforeValidator(_blank_to_none), StringConstraints(max_length=100)] = None
-    phone: Annotated[
-        str | None,
-        BeforeValidator(_blank_to_none),
-        StringConstraints(max_length=40),
-        AfterValidator(_has_phone_digits),
-    ] = None
+    role: OptionalName = None
+    phone: Annotated[Phone | None, BeforeValidator(_blank_to_none)] = None
     email: Annotated[EmailStr | None, BeforeValidator(_blank_to_none)] = None
 
     @model_validator(mode="after")
@@ -135,7 +135,7 @@ class Business(_Strict):
         max_length=20,
         description="Problems fixed since, e.g. 'Version 4.2 fixed the crash at login'.",
     )
-    country: Annotated[str | None, StringConstraints(pattern=r"^[A-Za-z]{2}$")] = Field(
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")] | None = Field(
         default=None, description="ISO 3166 code, to read phone numbers without a country code."
     )
 
@@ -147,7 +147,7 @@ class Options(_Strict):
     )
 
 
-_EXAMPLE_REVIEW = {
+_EXAMPLE_REVIEW: JsonDict = {
     "text": "We waited almost two hours for a table and the soup was cold when it came. "
     "The waiter ignored us all evening.",
     "rating": 1,
@@ -155,7 +155,7 @@ _EXAMPLE_REVIEW = {
     "platform": "google",
     "id": "rev-1042",
 }
-_EXAMPLE_BUSINESS = {
+_EXAMPLE_BUSINESS: JsonDict = {
     "name": "Bistro Verde",
     "contact": {
         "name": "Anna Kowalska",

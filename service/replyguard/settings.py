@@ -33,7 +33,9 @@ def bundled_gguf() -> Path | None:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="REPLYGUARD_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="REPLYGUARD_", extra="ignore", populate_by_name=True
+    )
 
     llm_provider: Provider | None = Field(
         default=None,

@@ -104,7 +104,11 @@ class TemplateBook:
                 else facts["no_record"]
             )
         elif slots.scenario == "fixed_since":
-            fact = facts["fixed"].format(fix=_sentence(slots.fix)) if slots.fix else facts["fixed_generic"]
+            fact = (
+                facts["fixed"].format(fix=_sentence(slots.fix))
+                if slots.fix
+                else facts["fixed_generic"]
+            )
 
         topic = self.topic_phrase(slots.language, slots.topics)
         quote = data["quote"].format(text=slots.quote) if slots.quote else ""

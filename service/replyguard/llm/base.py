@@ -37,7 +37,7 @@ class LLMError(Exception):
         self.detail = detail
 
 
-class Overloaded(Exception):  # noqa: N818 - a state, not an error of the caller
+class Overloaded(Exception):
     """The model's queue is full; the caller should come back later."""
 
     def __init__(self, retry_after_s: int) -> None:

@@ -101,7 +101,9 @@ class LocalLlama:
         text = "".join(pieces)
         if not text.strip():
             raise LLMError("empty", "the local model returned no text")
-        prompt = sum(len(llama.tokenize(m.content.encode("utf-8"), add_bos=False)) + 4 for m in messages)
+        prompt = sum(
+            len(llama.tokenize(m.content.encode("utf-8"), add_bos=False)) + 4 for m in messages
+        )
         return Completion(text=text, prompt_tokens=prompt, completion_tokens=produced)
 
     async def complete(
@@ -132,7 +134,7 @@ class LocalLlama:
             raise
         except LLMError:
             raise
-        except Exception as exc:  # noqa: BLE001 - llama.cpp failures become failed attempts
+        except Exception as exc:
             raise LLMError("local_error", f"{type(exc).__name__}: {exc}") from exc
         finally:
             self._recent_s = 0.7 * self._recent_s + 0.3 * (time.monotonic() - started)

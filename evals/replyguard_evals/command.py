@@ -1,0 +1,208 @@
+"""`replyguard eval`: run the dataset, write the JSON and HTML reports, print a table,
+and exit non-zero when the gate fails."""
+
+from __future__ import annotations
+
+import asyncio
+import fnmatch
+import json
+import time
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from replyguard.api.app import shared_detector, shared_suite
+from replyguard.llm import build_model
+from replyguard.pipeline import ReplyPipeline
+from replyguard.settings import Settings
+from replyguard_checks.suite import CheckSuite
+
+from .corpus import CORPUS_DIR, corpus_report
+from .dataset import CASES_DIR, EvalCase, load_cases
+from .html import render_html
+from .report import compare, summarize
+from .runner import CaseResult, run_cases
+
+
+def select(cases: list[EvalCase], patterns: str | None) -> list[EvalCase]:
+    """Cases whose id, language, scenario or industry matches one of the
+    comma-separated glob patterns (e.g. "de-*,abusive")."""
+    if not patterns:
+        return cases
+    globs = [p.strip() for p in patterns.split(",") if p.strip()]
+    return [
+        c
+        for c in cases
+        if any(
+            fnmatch.fnmatch(value, g)
+            for g in globs
+            for value in (c.id, c.language, c.scenario, c.industry)
+        )
+    ]
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1%}"
+
+
+def print_summary(console: Console, report: dict[str, Any]) -> None:
+    summary = report["summary"]
+    head = Table(
+        title=f"replyguard eval · {report['meta']['provider']} / {report['meta']['model']}"
+    )
+    head.add_column("cases", justify="right")
+    head.add_column("pass rate", justify="right")
+    head.add_column("first draft", justify="right")
+    head.add_column("after re-asks", justify="right")
+    head.add_column("re-asks/reply", justify="right")
+    head.add_column("p50 / p95 ms", justify="right")
+    head.add_column("source")
+    head.add_row(
+        str(summary["cases"]),
+        _pct(summary["pass_rate"]),
+        _pct(summary["first_draft_pass_rate"]),
+        _pct(summary["llm_pass_rate_after_reasks"]),
+        str(summary["reasks_per_reply"] if summary["reasks_per_reply"] is not None else "–"),
+        f"{summary['latency_ms']['p50']} / {summary['latency_ms']['p95']}",
+        ", ".join(f"{k} {v}" for k, v in summary["source"].items()),
+    )
+    console.print(head)
+    for group, title in (
+        ("by_check", "check"),
+        ("by_language", "language"),
+        ("by_scenario", "scenario"),
+    ):
+        table = Table(title=f"by {title}")
+        table.add_column(title)
+        table.add_column("pass rate", justify="right")
+        extra = "llm_draft_fail_rate" if group == "by_check" else "cases"
+        table.add_column("llm drafts failing" if group == "by_check" else "cases", justify="right")
+        for name, row in summary[group].items():
+            value = row[extra]
+            table.add_row(
+                name, _pct(row["pass_rate"]), _pct(value) if group == "by_check" else str(value)
+            )
+        console.print(table)
+    detectors = report.get("detectors")
+    if detectors:
+        table = Table(
+            title=f"check accuracy on {detectors['drafts']} labelled drafts (precision / recall)"
+        )
+        table.add_column("check")
+        languages = sorted({lang for v in detectors["by_check"].values() for lang in v} - {"all"})
+        for lang in [*languages, "all"]:
+            table.add_column(lang, justify="right")
+        for check, by_lang in detectors["by_check"].items():
+            cells = []
+            for lang in [*languages, "all"]:
+                s = by_lang.get(lang)
+                cells.append(f"{s['precision']:.2f}/{s['recall']:.2f}" if s else "–")
+            table.add_row(check, *cells)
+        console.print(table)
+
+
+def run_eval(
+    *,
+    report_path: Path,
+    html_path: Path | None,
+    provider: str | None,
+    model: str | None,
+    base_url: str | None,
+    case_filter: str | None,
+    baseline_path: Path | None,
+    min_pass_rate: float,
+    max_drop: float,
+    concurrency: int | None,
+    with_corpus: bool = True,
+    suite: CheckSuite | None = None,
+    cases_dir: Path = CASES_DIR,
+    corpus_dir: Path = CORPUS_DIR,
+    console: Console | None = None,
+) -> int:
+    """Run the whole eval; returns the process exit code (0 ok, 1 gate failed)."""
+    console = console or Console(stderr=True)
+    overrides: dict[str, Any] = {
+        "llm_provider": provider,
+        "llm_model": model,
+        "llm_base_url": base_url,
+    }
+    settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
+    suite = suite or shared_suite()
+    cases = select(load_cases(cases_dir), case_filter)
+    if not cases:
+        console.print(f"[red]no eval case matches {case_filter!r}[/red]")
+        return 2
+    chat_model = build_model(settings)
+
+    async def go() -> list[CaseResult]:
+        start = getattr(chat_model, "start", None)
+        if start is not None:
+            await start()
+        pipeline = ReplyPipeline(settings, chat_model, suite, shared_detector())
+        width = concurrency or (1 if settings.provider == "local" else 4)
+        with Progress(
+            TextColumn("[bold]eval"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[last]}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as progress:
+            task = progress.add_task("cases", total=len(cases), last="")
+
+            def done(result: CaseResult) -> None:
+                mark = "✓" if result.passed else "✗"
+                progress.update(task, advance=1, last=f"{mark} {result.case.id}")
+
+            try:
+                return await run_cases(pipeline, cases, width, done)
+            finally:
+                if chat_model is not None:
+                    await chat_model.aclose()
+
+    started = time.perf_counter()
+    results = asyncio.run(go())
+    report: dict[str, Any] = {
+        "meta": {
+            "started": datetime.now(UTC).isoformat(timespec="seconds"),
+            "provider": settings.provider,
+            "model": settings.model_name,
+            "max_attempts": settings.max_attempts,
+            "filter": case_filter,
+            "duration_s": round(time.perf_counter() - started, 1),
+        },
+        "summary": summarize(results, suite.names),
+        "cases": [r.as_dict() for r in results],
+    }
+    if with_corpus:
+        report["detectors"] = corpus_report(suite, corpus_dir)
+    baseline = json.loads(baseline_path.read_text(encoding="utf-8")) if baseline_path else None
+    gate = compare(report, baseline, min_pass_rate, max_drop)
+    report["gate"] = asdict(gate)
+
+    report_path.parent.mkdir(parents=True, exist_ok=True)
+    report_path.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+    if html_path:
+        html_path.parent.mkdir(parents=True, exist_ok=True)
+        html_path.write_text(render_html(report), encoding="utf-8")
+
+    print_summary(console, report)
+    for case in report["cases"]:
+        if not case["passed"]:
+            console.print(f"[red]✗ {case['id']}[/red]: {'; '.join(case['problems'])}")
+    if gate.worse:
+        console.print(
+            "[red]worse than the baseline:[/red] " + ", ".join(w["id"] for w in gate.worse)
+        )
+    if gate.ok:
+        console.print(f"[green]gate passed[/green] · report: {report_path}")
+        return 0
+    for reason in gate.reasons:
+        console.print(f"[red]gate failed:[/red] {reason}")
+    return 1

@@ -1,0 +1,34 @@
+"""The self-contained HTML report (no scripts, no external assets)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+_TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1%}"
+
+
+def render_html(report: dict[str, Any]) -> str:
+    env = Environment(
+        loader=FileSystemLoader(_TEMPLATES), autoescape=select_autoescape(["html", "j2"])
+    )
+    detectors = report.get("detectors")
+    languages = sorted(
+        {lang for by_lang in (detectors or {}).get("by_check", {}).values() for lang in by_lang}
+        - {"all"}
+    ) + (["all"] if detectors else [])
+    return env.get_template("report.html.j2").render(
+        meta=report["meta"],
+        summary=report["summary"],
+        gate=report.get("gate"),
+        detectors=detectors,
+        detector_languages=languages,
+        failing=[c for c in report["cases"] if not c["passed"]],
+        pct=_pct,
+    )

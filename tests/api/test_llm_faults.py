@@ -1,0 +1,101 @@
+"""Whatever the LLM does, the caller gets a checked reply in time and never a 5xx."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+from tests.api.conftest import GOOD_DRAFT, reply_body, scripted_settings
+from tests.scripted_llm import ScriptedLLM
+
+from replyguard.api import create_app
+
+FAULTS = {
+    "http_500": ({"status": 500}, "http_error"),
+    "http_503": ({"status": 503}, "http_error"),
+    "rate_limited": ({"status": 429}, "rate_limited"),
+    "hangs_past_timeout": ({"hang": 3.0, "text": GOOD_DRAFT}, "timeout"),
+    "connection_reset": ({"reset": True}, "connection"),
+    "invalid_json": ({"raw": "{not json"}, None),
+    "empty_choices": ({"choices": []}, "empty"),
+    "empty_text": ({"text": ""}, "empty"),
+    "null_text": ({"text": None}, "empty"),
+}
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=list(FAULTS))
+def test_upstream_fault_ends_in_checked_template(
+    client: TestClient, llm: ScriptedLLM, fault: str
+) -> None:
+    step, kind = FAULTS[fault]
+    llm.script(step)
+    started = time.monotonic()
+    response = client.post("/v1/replies", json=reply_body())
+    assert response.status_code == 200
+    data = response.json()
+    assert data["source"] == "template"
+    assert data["passed"] is True
+    llm_attempts = [a for a in data["attempts"] if a["source"] == "llm"]
+    assert len(llm_attempts) == 3
+    assert all(a["error"] for a in llm_attempts)
+    if kind:
+        assert all(a["error"].startswith(kind) for a in llm_attempts), llm_attempts
+    assert time.monotonic() - started < 10
+
+
+def test_flaky_llm_recovers_on_a_later_attempt(client: TestClient, llm: ScriptedLLM) -> None:
+    llm.script({"status": 500}, {"reset": True}, {"text": GOOD_DRAFT})
+    data = client.post("/v1/replies", json=reply_body()).json()
+    assert data["source"] == "llm"
+    assert data["reply"] == GOOD_DRAFT
+    assert [bool(a["error"]) for a in data["attempts"]] == [True, True, False]
+
+
+def test_ten_thousand_word_draft_fails_length_and_is_reasked(
+    client: TestClient, llm: ScriptedLLM
+) -> None:
+    rambling = " ".join(["The soup was cold and the wait was long."] * 1250)
+    llm.script({"text": rambling}, {"text": GOOD_DRAFT})
+    data = client.post("/v1/replies", json=reply_body()).json()
+    assert data["source"] == "llm"
+    assert "length" in data["attempts"][0]["failed"]
+    assert data["reply"] == GOOD_DRAFT
+
+
+def test_server_without_usage_is_counted_with_tiktoken(
+    client: TestClient, llm: ScriptedLLM
+) -> None:
+    llm.script({"text": GOOD_DRAFT, "usage": False})
+    data = client.post("/v1/replies", json=reply_body()).json()
+    assert data["source"] == "llm"
+    # the system prompt alone is several hundred tokens
+    assert data["usage"]["prompt_tokens"] > 300
+    assert 40 < data["usage"]["completion_tokens"] < 150
+
+
+def test_llm_refusing_connections_ends_in_template(llm: ScriptedLLM) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]
+    settings = scripted_settings(llm, llm_base_url=f"http://127.0.0.1:{closed_port}/v1")
+    with TestClient(create_app(settings)) as down:
+        response = down.post("/v1/replies", json=reply_body())
+    assert response.status_code == 200
+    data = response.json()
+    assert data["source"] == "template"
+    assert data["passed"] is True
+    assert all(a["error"].startswith("connection") for a in data["attempts"][:-1])
+
+
+def test_request_deadline_cuts_attempts_short(llm: ScriptedLLM) -> None:
+    llm.script({"hang": 2.0, "text": GOOD_DRAFT})
+    settings = scripted_settings(llm, llm_timeout_s=5.0, request_deadline_s=1.5)
+    with TestClient(create_app(settings)) as slow:
+        started = time.monotonic()
+        data = slow.post("/v1/replies", json=reply_body()).json()
+    assert time.monotonic() - started < 4
+    assert data["source"] == "template"
+    assert data["passed"] is True
+    assert data["attempts"][0]["error"]
