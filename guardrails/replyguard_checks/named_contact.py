@@ -19,10 +19,30 @@ from .text import CJK_CHAR, normalize, strip_accents, without_addresses
 _ENDINGS = frozenset(
     {
         *("a", "e", "i", "o", "u", "y"),
-        *("em", "om", "ie", "owi", "ego", "emu", "ej", "im", "iego", "iemu"),
+        *("em", "om", "ie", "owi", "ego", "emu", "ej", "im", "iego", "iemu", "iej"),
         *("ja", "ju", "jem", "ovi"),
         *("s", "es", "'s"),
     }
+)
+
+
+# Name particles are not a name on their own: "von" in "Anna von Berg" is any "von".
+_PARTICLES = frozenset(
+    "von van de der den di da del della du la le zu ten ter vom zum dos das bin ibn".split()
+)
+# Chinese replies are often signed with the family name and a title: 王经理, 王主管.
+_CJK_TITLES = "经理|主管|店长|总监|主任|老师|女士|先生|小姐|总"
+_CJK_COMPOUND_SURNAMES = (
+    "欧阳",
+    "司马",
+    "上官",
+    "诸葛",
+    "东方",
+    "皇甫",
+    "尉迟",
+    "公孙",
+    "慕容",
+    "令狐",
 )
 
 
@@ -30,13 +50,21 @@ def _parts(name: str) -> list[str]:
     return [p for p in re.split(r"[\s,.\-]+", strip_accents(normalize(name))) if p]
 
 
+def _stems(part: str) -> list[str]:
+    """Forms an inflected name may start with: "anna" → "ann"; "pawel" → "pawel",
+    "pawl" (the fleeting e of Paweł → Pawła, Pavel → Pavla, Marek → Marka)."""
+    stems = [part[:-1] if part[-1] in "aeiouy" else part]
+    if len(part) >= 4 and part[-2] == "e" and part[-1] not in "aeiouy":
+        stems.append(part[:-2] + part[-1])
+    return stems
+
+
 def _token_matches(token: str, part: str) -> bool:
     if token == part:
         return True
     if len(part) < 4:
         return False
-    stem = part[:-1] if part[-1] in "aeiouy" else part
-    return token.startswith(stem) and token[len(stem) :] in _ENDINGS
+    return any(token.startswith(s) and token[len(s) :] in _ENDINGS for s in _stems(part))
 
 
 def find_name(text: str, name: str, avoid: str | None = None) -> str | None:
@@ -47,8 +75,7 @@ def find_name(text: str, name: str, avoid: str | None = None) -> str | None:
     """
     body = without_addresses(text)
     if CJK_CHAR.search(name):
-        compact = re.sub(r"\s+", "", name)
-        return compact if compact in re.sub(r"\s+", "", body) else None
+        return _find_cjk_name(body, name, avoid)
     tokens = re.findall(r"[^\W\d_]+(?:'s)?", strip_accents(normalize(body)))
     parts = _parts(name)
     shared = set(_parts(avoid)) if avoid else set()
@@ -56,7 +83,7 @@ def find_name(text: str, name: str, avoid: str | None = None) -> str | None:
     flat = " ".join(tokens)
     if len(parts) > 1 and re.search(rf"(?<!\w){re.escape(full)}", flat):
         return name
-    own = [p for p in parts if p not in shared and len(p) >= 2]
+    own = [p for p in parts if p not in shared and len(p) >= 2 and p not in _PARTICLES]
     for part in own:
         if any(_token_matches(token, part) for token in tokens):
             return part
@@ -66,6 +93,18 @@ def find_name(text: str, name: str, avoid: str | None = None) -> str | None:
         if sum(_token_matches(token, first) for token in tokens) >= 2:
             return parts[0]
     return None
+
+
+def _find_cjk_name(body: str, name: str, avoid: str | None) -> str | None:
+    compact_body = re.sub(r"\s+", "", body)
+    compact = re.sub(r"\s+", "", name)
+    if compact in compact_body:
+        return compact
+    family = next((s for s in _CJK_COMPOUND_SURNAMES if compact.startswith(s)), compact[:1])
+    if avoid and re.sub(r"\s+", "", avoid).startswith(family):
+        return None
+    titled = re.search(f"{re.escape(family)}(?:{_CJK_TITLES})", compact_body)
+    return titled.group() if titled else None
 
 
 @register_validator(name="replyguard/named_contact", data_type="string")

@@ -38,6 +38,22 @@ _PHONE_LIKE = re.compile(
 )
 
 
+_DATE = re.compile(r"^\(?\d{1,4}([./-])\d{1,2}\1\d{1,4}\)?$")
+# A number right after one of these is an order, invoice or booking reference.
+_REFERENCE = re.compile(
+    r"(?:order|invoice|booking|ticket|ref(?:erence)?|bestell\w*|rechnung\w*|buchung\w*|"
+    r"bestelling\w*|factuur\w*|pedido|factura|reserva|commande|facture|r[ée]servation|"
+    r"zam[óo]wieni\w*|faktur\w*|naro[čc]il\w*|ra[čc]un\w*|поръчка|фактура|резервация|"
+    r"订单号?|单号|编号|发票|no\.|nr\.?|n[°º]|№|#)\s*[:#]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _is_reference(text: str, start: int, raw: str) -> bool:
+    """Dates and order numbers are digits, not phone numbers."""
+    return bool(_DATE.match(raw.strip()) or _REFERENCE.search(text[max(0, start - 25) : start]))
+
+
 @dataclass(frozen=True, slots=True)
 class _Phone:
     text: str
@@ -79,13 +95,16 @@ def region_for(context: CheckContext) -> str | None:
 def find_phones(text: str, region: str | None) -> list[_Phone]:
     found: list[_Phone] = []
     spans: list[tuple[int, int]] = []
-    for match in PhoneNumberMatcher(text, region, leniency=Leniency.POSSIBLE):
-        found.append(_Phone(match.raw_string, str(match.number.national_number)))
+    for match in PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
         spans.append((match.start, match.end))
+        if not _is_reference(text, match.start, match.raw_string):
+            found.append(_Phone(match.raw_string, str(match.number.national_number)))
     for loose in _PHONE_LIKE.finditer(text):
         if any(s <= loose.start() < e or s < loose.end() <= e for s, e in spans):
             continue
-        if 7 <= len(digits(loose.group())) <= 15:
+        if 7 <= len(digits(loose.group())) <= 15 and not _is_reference(
+            text, loose.start(), loose.group()
+        ):
             found.append(_Phone(loose.group().strip(), _national(loose.group(), region)))
     return found
 

@@ -22,7 +22,7 @@ _WORD_OR_CJK = re.compile(rf"[{_CJK}]|[^\W{_CJK}_]+(?:['’\-][^\W{_CJK}_]+)*")
 WORD = re.compile(rf"[^\W\d{_CJK}_]+(?:['’\-][^\W\d{_CJK}_]+)*")
 
 EMAIL = re.compile(
-    r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
 )
 URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -98,7 +98,9 @@ def mask_terms(normalized_text: str, terms: Iterable[str]) -> str:
     for term in sorted(
         {normalize(t) for t in terms if t and len(t.strip()) >= 2}, key=len, reverse=True
     ):
-        normalized_text = re.sub(rf"(?<!\w){re.escape(term)}(?!\w)", " ", normalized_text)
+        # CJK is written without spaces: a name glued to 您好 is still the name.
+        bounded = re.escape(term) if CJK_CHAR.search(term) else rf"(?<!\w){re.escape(term)}(?!\w)"
+        normalized_text = re.sub(bounded, " ", normalized_text)
     return normalized_text
 
 

@@ -34,6 +34,7 @@ from .schemas import (
     ReplyRequest,
     ReplyResponse,
     Review,
+    Source,
     Usage,
 )
 from .settings import Settings
@@ -270,12 +271,12 @@ class ReplyPipeline:
         case: Case,
         tally: _Tally,
         text: str,
-        source: str,
+        source: Source,
         results: list[CheckResult],
     ) -> ReplyResponse:
         return ReplyResponse(
             reply=text,
-            source=source,  # type: ignore[arg-type]
+            source=source,
             passed=all(r.passed for r in results),
             language=case.language,
             scenario=case.decision.scenario,
