@@ -20,6 +20,7 @@ _ENDINGS = frozenset(
     {
         *("a", "e", "i", "o", "u", "y"),
         *("em", "om", "ie", "owi", "ego", "emu", "ej", "im", "iego", "iemu", "iej"),
+        *("iem", "ym", "ze"),
         *("ja", "ju", "jem", "ovi"),
         *("s", "es", "'s"),
     }

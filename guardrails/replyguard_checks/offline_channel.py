@@ -44,6 +44,7 @@ _REFERENCE = re.compile(
     r"(?:order|invoice|booking|ticket|ref(?:erence)?|bestell\w*|rechnung\w*|buchung\w*|"
     r"bestelling\w*|factuur\w*|pedido|factura|reserva|commande|facture|r[ée]servation|"
     r"zam[óo]wieni\w*|faktur\w*|naro[čc]il\w*|ra[čc]un\w*|поръчка|фактура|резервация|"
+    r"contrato|contrat|n\.\s?[°º]|n[úu]m(?:ero)?\.?|num[ée]ro|"
     r"订单号?|单号|编号|发票|no\.|nr\.?|n[°º]|№|#)\s*[:#]?\s*$",
     re.IGNORECASE,
 )
