@@ -23,10 +23,15 @@ from .named_contact import NamedContact
 from .no_attack import NoAttack
 from .no_generic import NoGeneric
 from .offline_channel import OfflineChannel
+from .text import word_count
 
 # No hub telemetry, no tracing spans: replyguard runs offline and per-call cost matters.
 guardrails_settings.rc.enable_metrics = False
 guardrails_settings.disable_tracing = True
+
+# Drafts this many times over the word limit (and at least this long) are not scanned.
+_FAR_OVER = 4
+_FAR_OVER_MIN = 600
 
 CORE_CHECKS: tuple[type[ReplyCheck], ...] = (
     Length,
@@ -65,6 +70,11 @@ class CheckSuite:
     def run(self, draft: str, context: CheckContext) -> list[CheckResult]:
         if not draft.strip():
             return [CheckResult(c.name, False, "The reply is empty.") for c in self.checks]
+        words = word_count(draft)
+        if words > max(_FAR_OVER * context.max_words, _FAR_OVER_MIN):
+            # A runaway draft (a model that never stops) is rejected on length alone;
+            # scanning 10,000 words for phrases would only delay the re-ask.
+            return self._far_over(words, context)
         with self._lock:
             self._guard.validate(draft, metadata=context.metadata)
             iteration = self._guard.history.last.iterations.last
@@ -85,3 +95,20 @@ class CheckSuite:
             outcomes.get(c.name, CheckResult(c.name, False, f"The {c.name} check did not run."))
             for c in self.checks
         ]
+
+    def _far_over(self, words: float, context: CheckContext) -> list[CheckResult]:
+        results = []
+        for check in self.checks:
+            if check.name == Length.name:
+                message = (
+                    f"The reply has {words:g} words but must have at most "
+                    f"{context.max_words}. Write a short reply of at most "
+                    f"{context.max_words} words."
+                )
+            else:
+                message = (
+                    f"Not checked: the draft is {words:g} words, far over the limit of "
+                    f"{context.max_words}, so it fails without being read."
+                )
+            results.append(CheckResult(check.name, False, message))
+        return results

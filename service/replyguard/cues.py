@@ -73,6 +73,12 @@ class Cues:
                     first[topic] = min(positions)
         return sorted(first, key=first.__getitem__)
 
+    def without_abuse(self, text: str) -> str:
+        """The text with its insults and accusations ("SCAMMERS!") blanked out: they
+        are never a detail a reply should repeat."""
+        pattern = self.scenarios.get("abusive")
+        return pattern.sub(" ", normalize(text)) if pattern else text
+
     def cue(self, scenario: str, text: str) -> str | None:
         """The first phrase in `text` that points to `scenario`, if any."""
         pattern = self.scenarios.get(scenario)

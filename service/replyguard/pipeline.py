@@ -120,7 +120,7 @@ class ReplyPipeline:
         )
         contact = business.contact
         context = CheckContext(
-            review_text=complaint,
+            review_text=cues.without_abuse(complaint),
             language=language,
             contact=Contact(contact.name, contact.role, contact.phone, contact.email),
             business_name=business.name,
