@@ -12,7 +12,7 @@ from guardrails.validators import register_validator
 
 from .base import ReplyCheck, Verdict
 from .context import CheckContext
-from .text import CJK_CHAR, normalize, strip_accents, without_addresses
+from .text import CJK_CHAR, NAME_PARTICLES, normalize, strip_accents, without_addresses
 
 # Case endings of Polish, Slovenian, Bulgarian, German and Dutch names (accents
 # stripped): "Annę", "Anną", "Kowalskiego", "Marku", "Annas".
@@ -27,10 +27,6 @@ _ENDINGS = frozenset(
 )
 
 
-# Name particles are not a name on their own: "von" in "Anna von Berg" is any "von".
-_PARTICLES = frozenset(
-    "von van de der den di da del della du la le zu ten ter vom zum dos das bin ibn".split()
-)
 # Chinese replies are often signed with the family name and a title: 王经理, 王主管.
 _CJK_TITLES = "经理|主管|店长|总监|主任|老师|女士|先生|小姐|总"
 _CJK_COMPOUND_SURNAMES = (
@@ -84,7 +80,7 @@ def find_name(text: str, name: str, avoid: str | None = None) -> str | None:
     flat = " ".join(tokens)
     if len(parts) > 1 and re.search(rf"(?<!\w){re.escape(full)}", flat):
         return name
-    own = [p for p in parts if p not in shared and len(p) >= 2 and p not in _PARTICLES]
+    own = [p for p in parts if p not in shared and len(p) >= 2 and p not in NAME_PARTICLES]
     for part in own:
         if any(_token_matches(token, part) for token in tokens):
             return part

@@ -104,9 +104,19 @@ def mask_terms(normalized_text: str, terms: Iterable[str]) -> str:
     return normalized_text
 
 
+# Name particles are not a name on their own: "van" in "Tom van Dijk" is any "van".
+NAME_PARTICLES = frozenset(
+    "von van de der den di da del della du la le zu ten ter vom zum dos das bin ibn".split()
+)
+
+
 def name_parts(name: str | None) -> list[str]:
-    """A person's name and each of its parts of three letters or more."""
+    """A person's name and each of its parts of three letters or more, particles aside."""
     if not name:
         return []
-    parts = [p for p in re.split(r"[\s,.]+", name.strip()) if len(p) >= 3]
+    parts = [
+        p
+        for p in re.split(r"[\s,.]+", name.strip())
+        if len(p) >= 3 and p.casefold() not in NAME_PARTICLES
+    ]
     return [name.strip(), *parts]
