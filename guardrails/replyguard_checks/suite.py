@@ -22,6 +22,7 @@ from .lexicon import all_lexicons
 from .named_contact import NamedContact
 from .no_attack import NoAttack
 from .no_generic import NoGeneric
+from .no_meta import NoMeta
 from .offline_channel import OfflineChannel
 from .text import word_count
 
@@ -39,6 +40,7 @@ CORE_CHECKS: tuple[type[ReplyCheck], ...] = (
     NamedContact,
     OfflineChannel,
     NoGeneric,
+    NoMeta,
 )
 
 

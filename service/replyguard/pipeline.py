@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from replyguard_checks.context import CheckContext, Contact
+from replyguard_checks.details import content_terms
 from replyguard_checks.suite import CheckResult, CheckSuite
 
 from .cues import load_cues
@@ -100,7 +101,7 @@ class ReplyPipeline:
         self.detector = detector
         folder = prompts_dir or settings.prompts_dir
         self.prompts_dir = folder
-        self.prompts = PromptBook(folder)
+        self.prompts = PromptBook(folder, settings.prompt_texts)
         self.templates = TemplateBook(folder)
 
     # -- preparing ---------------------------------------------------------------
@@ -143,6 +144,8 @@ class ReplyPipeline:
             email=contact.email,
             compensation=tuple(business.compensation),
             max_words=options.max_words,
+            greeting=self.templates.greeting(language, review.reviewer_name),
+            details=tuple(sorted(content_terms(complaint, language))),
             not_offered=decision.not_offered,
             fix=decision.fix,
         )
@@ -198,7 +201,7 @@ class ReplyPipeline:
                 async with asyncio.timeout(remaining):
                     completion = await self.model.complete(
                         messages,
-                        max_tokens=self.settings.llm_max_tokens,
+                        max_tokens=self.settings.max_tokens,
                         temperature=self.settings.llm_temperature,
                         timeout_s=min(self.settings.llm_timeout_s, remaining),
                     )
@@ -217,7 +220,8 @@ class ReplyPipeline:
                 continue
             tally.prompt_tokens += completion.prompt_tokens
             tally.completion_tokens += completion.completion_tokens
-            draft = clean_draft(completion.text)
+            body = clean_draft(completion.text)
+            draft = self.templates.scaffold(case.slots, body) if self.prompts.scaffolded else body
             results = self.suite.run(draft, case.context)
             failed = [r for r in results if not r.passed]
             tally.attempts.append(
@@ -232,8 +236,8 @@ class ReplyPipeline:
                 return draft, results
             messages = [
                 *base,
-                Message("assistant", draft),
-                self.prompts.reask(case.facts, [f"{r.name}: {r.message}" for r in failed]),
+                Message("assistant", body),
+                self.prompts.reask(case.facts, [(r.name, r.message) for r in failed]),
             ]
         return None
 

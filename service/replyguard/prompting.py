@@ -36,21 +36,41 @@ class PromptFacts:
     email: str | None
     compensation: tuple[str, ...]
     max_words: int
+    greeting: str = ""
+    #: Words of the review a reply could name, for the compact re-ask hints.
+    details: tuple[str, ...] = ()
     not_offered: str | None = None
     fix: str | None = None
 
 
 class PromptBook:
-    """Loads the prompt files once and fills them per request."""
+    """Loads the prompt files once and fills them per request.
 
-    def __init__(self, folder: Path) -> None:
+    `profile` "full" reads prompts/*.md; "compact" reads prompts/compact/*.md, a short,
+    example-led prompt for small local models, which copy words from a long rule list
+    (tell SmolLM2 "never call them a liar" and it writes "liar").
+    """
+
+    def __init__(self, folder: Path, profile: str = "full") -> None:
         self.folder = folder
-        self.system = Template((folder / "system.md").read_text(encoding="utf-8"))
-        self.user = Template((folder / "user.md").read_text(encoding="utf-8"))
-        self.reask_prompt = Template((folder / "reask.md").read_text(encoding="utf-8"))
+        self.profile = profile
+        texts = folder / "compact" if profile == "compact" else folder
+        self.system = Template((texts / "system.md").read_text(encoding="utf-8"))
+        self.user = Template((texts / "user.md").read_text(encoding="utf-8"))
+        self.reask_prompt = Template((texts / "reask.md").read_text(encoding="utf-8"))
         self.scenarios: dict[str, str] = yaml.safe_load(
             (folder / "scenarios.yaml").read_text(encoding="utf-8")
         )
+        hints = texts / "hints.yaml"
+        self.hints: dict[str, str] = (
+            yaml.safe_load(hints.read_text(encoding="utf-8")) if hints.is_file() else {}
+        )
+
+    @property
+    def scaffolded(self) -> bool:
+        """Whether the model writes only the body, between a greeting and a closing
+        line that the service adds (the compact profile)."""
+        return self.profile == "compact"
 
     def _values(self, f: PromptFacts) -> dict[str, str]:
         channel = " or ".join(x for x in (f.phone, f.email) if x)
@@ -70,6 +90,11 @@ class PromptBook:
             compensation_rule = (
                 "Offer no refund, discount or gift: the business has not allowed any."
             )
+        greeting_line = f"“{f.greeting}”" if f.greeting else "a short greeting"
+        if f.compensation and f.scenario in ("genuine", "anonymous"):
+            compensation_line = f"Offer them {f.compensation[0]}."
+        else:
+            compensation_line = "Say that you want to put it right."
         greeting_rule = (
             f"address them by the name they used, “{f.reviewer_name}”."
             if f.reviewer_name
@@ -95,6 +120,8 @@ class PromptBook:
             "facts": "\n".join(facts),
             "compensation_rule": compensation_rule,
             "greeting_rule": greeting_rule,
+            "greeting_line": greeting_line,
+            "compensation_line": compensation_line,
             "review": _TAG.sub("[tag removed]", f.review),
             "rating_text": f"{f.rating}-star" if f.rating else "negative",
             "platform_text": f" posted on {f.platform}" if f.platform else "",
@@ -108,7 +135,15 @@ class PromptBook:
             Message("user", self.user.substitute(values).strip()),
         ]
 
-    def reask(self, facts: PromptFacts, failures: list[str]) -> Message:
+    def reask(self, facts: PromptFacts, failures: list[tuple[str, str]]) -> Message:
+        """The re-ask turn: the failed checks' messages, or for the compact profile
+        their short hints (small models paste long messages into the reply)."""
         values = self._values(facts)
-        values["failures"] = "\n".join(f"- {message}" for message in failures)
+        values["failures"] = "\n".join(f"- {name}: {message}" for name, message in failures)
+        details = ", ".join(facts.details[:4]) or "the problem they describe"
+        values["hints"] = " ".join(
+            Template(self.hints[name]).safe_substitute(details=details)
+            for name, _ in failures
+            if self.hints.get(name)
+        )
         return Message("user", self.reask_prompt.substitute(values).strip())

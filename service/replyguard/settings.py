@@ -71,11 +71,19 @@ class Settings(BaseSettings):
     )
     local_threads: int | None = Field(default=None, ge=1, description="llama.cpp threads.")
     local_context: int = Field(default=4096, ge=512)
+    local_max_tokens: int = Field(
+        default=180, ge=16, le=4096, description="Per draft with provider local (a body only)."
+    )
     local_queue_size: int = Field(
         default=8, ge=0, description="Requests waiting for the local model before 503."
     )
 
     prompts_dir: Path = Field(default=REPO_ROOT / "prompts")
+    prompt_profile: Literal["auto", "full", "compact"] = Field(
+        default="auto",
+        description="full: the whole playbook; compact: short, example-led, for small "
+        "local models. auto: compact for provider local, full otherwise.",
+    )
     max_review_chars: int = Field(default=5000, ge=100)
     max_body_bytes: int = Field(default=65536, ge=1024)
     log_level: str = "INFO"
@@ -105,6 +113,16 @@ class Settings(BaseSettings):
                 return self.llm_model
             return self.gguf_path.stem if self.gguf_path else "unavailable"
         return self.llm_model or "gpt-4o-mini"
+
+    @property
+    def max_tokens(self) -> int:
+        return self.local_max_tokens if self.provider == "local" else self.llm_max_tokens
+
+    @property
+    def prompt_texts(self) -> Literal["full", "compact"]:
+        if self.prompt_profile != "auto":
+            return self.prompt_profile
+        return "compact" if self.provider == "local" else "full"
 
     @cached_property
     def gguf_path(self) -> Path | None:

@@ -76,22 +76,44 @@ class TemplateBook:
             return None
         return f" {data['and']} ".join(phrases)
 
+    def greeting(self, language: str, reviewer_name: str | None) -> str:
+        """ "Dear Karen," or the language's neutral greeting for an anonymous review."""
+        greetings = self.data(language)["greeting"]
+        name = greeting_name(reviewer_name)
+        return str(greetings["named"].format(name=name) if name else greetings["anonymous"])
+
+    def _channel(self, data: dict[str, Any], slots: Slots) -> str:
+        if slots.phone and slots.email:
+            return str(data["channel"]["both"].format(phone=slots.phone, email=slots.email))
+        if slots.phone:
+            return str(data["channel"]["phone"].format(phone=slots.phone))
+        return str(data["channel"]["email"].format(email=slots.email))
+
+    def _signature(self, data: dict[str, Any], slots: Slots) -> str:
+        sign = data["signature"]["with_role" if slots.contact_role else "without_role"]
+        return str(
+            sign.format(
+                contact=slots.contact_name, role=slots.contact_role, business=slots.business
+            )
+        )
+
+    def scaffold(self, slots: Slots, body: str) -> str:
+        """A model-written body between the greeting and the closing line (contact
+        and signature): how small local models get replies that can pass the checks.
+        A greeting or sign-off the model added anyway is dropped."""
+        data = self.data(slots.language)
+        body = _strip_frame(body, data)
+        closing = data["closing"].format(
+            channel=self._channel(data, slots), signature=self._signature(data, slots)
+        )
+        greeting = self.greeting(slots.language, slots.reviewer_name)
+        return re.sub(r"\s+", " ", f"{greeting} {body} {closing}").strip()
+
     def candidates(self, slots: Slots) -> Iterator[str]:
         data = self.data(slots.language)
-        name = greeting_name(slots.reviewer_name)
-        greeting = (
-            data["greeting"]["named"].format(name=name) if name else data["greeting"]["anonymous"]
-        )
-        if slots.phone and slots.email:
-            channel = data["channel"]["both"].format(phone=slots.phone, email=slots.email)
-        elif slots.phone:
-            channel = data["channel"]["phone"].format(phone=slots.phone)
-        else:
-            channel = data["channel"]["email"].format(email=slots.email)
-        sign = data["signature"]["with_role" if slots.contact_role else "without_role"]
-        signature = sign.format(
-            contact=slots.contact_name, role=slots.contact_role, business=slots.business
-        )
+        greeting = self.greeting(slots.language, slots.reviewer_name)
+        channel = self._channel(data, slots)
+        signature = self._signature(data, slots)
         offer = ""
         if slots.compensation and slots.scenario in ("genuine", "anonymous"):
             offer = data["offer"].format(compensation=slots.compensation)
@@ -117,7 +139,8 @@ class TemplateBook:
             details.append((topic, ""))
         if quote:
             details.append((topic or data["problem_fallback"], quote))
-        if not details or topic:
+        if (data["problem_fallback"], "") not in details:
+            # Last resort, and the shortest: fits tight word limits.
             details.append((data["problem_fallback"], ""))
 
         seen: set[str] = set()
@@ -137,6 +160,32 @@ class TemplateBook:
                 if text not in seen:
                     seen.add(text)
                     yield text
+
+
+_SIGN_OFF = re.compile(
+    r"(?im)^\s*(?:best|kind|warm)?\s*(?:regards|sincerely|yours|best wishes|cheers|"
+    r"mit freundlichen|viele grüße|atentamente|saludos|cordialement|bien à vous|"
+    r"met vriendelijke|groet|pozdrawiam|z poważaniem|lep pozdrav|s spoštovanjem|"
+    r"поздрави|с уважение|此致|祝好)\b.*",
+    re.DOTALL,
+)
+
+
+def _strip_frame(body: str, data: dict[str, Any]) -> str:
+    """Drop a salutation line and a sign-off the model wrote although told not to."""
+    body = _SIGN_OFF.sub("", body).strip()
+    words = {
+        str(data["greeting"][kind]).split()[0].strip(",!:，{").casefold()
+        for kind in ("anonymous", "named")
+    } | {"dear", "hi", "hello", "hey"}
+    words.discard("")
+    salutation = re.compile(
+        rf"^\s*(?:{'|'.join(map(re.escape, sorted(words)))})\b\s*(?:[^\s,!?.:]+\.?\s*){{0,4}}[,!:]\s*",
+        re.IGNORECASE,
+    )
+    while (stripped := salutation.sub("", body, count=1)) != body:
+        body = stripped
+    return body.strip()
 
 
 def _sentence(text: str) -> str:

@@ -86,4 +86,5 @@ def test_healthz_names_provider_and_model(client: TestClient) -> None:
         "named_contact",
         "offline_channel",
         "no_generic",
+        "no_meta",
     ]

@@ -1,47 +1,26 @@
-"""Every labelled draft in tests/checks/cases/*.yaml: the named check passes or fails."""
+"""Every labelled draft of the corpus (evals/corpus/*.yaml): the named check passes or
+fails as labelled. The same corpus feeds the precision/recall table of the eval."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import pytest
-import yaml
 
-from replyguard_checks import CheckContext, Contact
 from replyguard_checks.suite import CheckSuite
+from replyguard_evals.corpus import LabelledDraft, load_corpus
 
-CASES = Path(__file__).parent / "cases"
-
-
-def _load() -> list[Any]:
-    params = []
-    for path in sorted(CASES.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for i, case in enumerate(data["cases"]):
-            note = case.get("note", "")
-            params.append(
-                pytest.param(
-                    data,
-                    case,
-                    id=f"{data['language']}-{i:02d}-{case['check']}-{case['expect']}"
-                    + (f"-{note[:30]}" if note else ""),
-                )
-            )
-    return params
+DRAFTS = load_corpus()
 
 
-@pytest.mark.parametrize(("data", "case"), _load())
-def test_labelled_draft(suite: CheckSuite, data: dict[str, Any], case: dict[str, Any]) -> None:
-    contact = data["contact"] | case.get("contact", {})
-    context = CheckContext(
-        review_text=case.get("review", data["review"]),
-        language=data["language"],
-        contact=Contact(**contact),
-        business_name=data["business"],
-        reviewer_name=case.get("reviewer_name", data.get("reviewer_name")),
-        max_words=case.get("max_words", 120),
-    )
-    results = {r.name: r for r in suite.run(case["draft"], context)}
-    result = results[case["check"]]
-    assert result.passed is (case["expect"] == "pass"), result.message
+def _id(item: LabelledDraft, index: int) -> str:
+    label = "fail" if item.should_fail else "pass"
+    note = f"-{item.note[:30]}" if item.note else ""
+    return f"{item.language}-{index:03d}-{item.check}-{label}{note}"
+
+
+@pytest.mark.parametrize(
+    "item", DRAFTS, ids=[_id(d, i) for i, d in enumerate(DRAFTS)]
+)
+def test_labelled_draft(suite: CheckSuite, item: LabelledDraft) -> None:
+    results = {r.name: r for r in suite.run(item.draft, item.context)}
+    result = results[item.check]
+    assert result.passed is not item.should_fail, result.message
