@@ -56,7 +56,9 @@ class NoMeta(ReplyCheck):
     def check(self, text: str, context: CheckContext) -> Verdict:
         hits = find_meta(text)
         if not hits:
-            return Verdict.ok("Plain reply text: no AI talk, placeholders, prompt echo or markdown.")
+            return Verdict.ok(
+                "Plain reply text: no AI talk, placeholders, prompt echo or markdown."
+            )
         problems = "; ".join(f"“{snippet}” {_WHY[kind]}" for kind, snippet in hits)
         return Verdict.fail(
             f"The reply is not clean public text: {problems}. Write only the finished reply "

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from replyguard_checks.text import EMAIL, URL, digits
+from replyguard_checks.text import CJK_CHAR, EMAIL, URL, digits
 
 from .schemas import Scenario
 
@@ -107,7 +107,7 @@ class TemplateBook:
             channel=self._channel(data, slots), signature=self._signature(data, slots)
         )
         greeting = self.greeting(slots.language, slots.reviewer_name)
-        return re.sub(r"\s+", " ", f"{greeting} {body} {closing}").strip()
+        return tidy(f"{greeting} {body} {closing}")
 
     def candidates(self, slots: Slots) -> Iterator[str]:
         data = self.data(slots.language)
@@ -156,7 +156,7 @@ class TemplateBook:
                     signature=signature,
                     business=slots.business,
                 )
-                text = re.sub(r"\s+", " ", text).strip()
+                text = tidy(text)
                 if text not in seen:
                     seen.add(text)
                     yield text
@@ -185,9 +185,23 @@ def _strip_frame(body: str, data: dict[str, Any]) -> str:
     )
     while (stripped := salutation.sub("", body, count=1)) != body:
         body = stripped
+    if "您好" in str(data["greeting"]["named"]):
+        body = re.sub(r"^\s*[^，,。！!？?\s]{0,12}您好[，,！!]?\s*", "", body)
     return body.strip()
+
+
+_CJK_OR_PUNCT = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef“”‘’"
+
+
+def tidy(text: str) -> str:
+    """One space between words, and none next to CJK characters or punctuation, which
+    are written without spaces ("您好，很抱歉", not "您好， 很抱歉")."""
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(f"(?<=[{_CJK_OR_PUNCT}]) | (?=[{_CJK_OR_PUNCT}])", "", text)
 
 
 def _sentence(text: str) -> str:
     text = text.strip()
-    return text if text.endswith((".", "!", "?", "。")) else text + "."
+    if text.endswith((".", "!", "?", "。", "！", "？")):
+        return text
+    return text + ("。" if CJK_CHAR.search(text[-1]) else ".")

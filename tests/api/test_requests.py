@@ -132,5 +132,6 @@ def test_checks_endpoint_reports_every_check(client: TestClient) -> None:
         "named_contact": False,
         "offline_channel": False,
         "no_generic": False,
+        "no_meta": True,
     }
     assert data["language"] == "en"

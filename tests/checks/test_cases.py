@@ -17,9 +17,7 @@ def _id(item: LabelledDraft, index: int) -> str:
     return f"{item.language}-{index:03d}-{item.check}-{label}{note}"
 
 
-@pytest.mark.parametrize(
-    "item", DRAFTS, ids=[_id(d, i) for i, d in enumerate(DRAFTS)]
-)
+@pytest.mark.parametrize("item", DRAFTS, ids=[_id(d, i) for i, d in enumerate(DRAFTS)])
 def test_labelled_draft(suite: CheckSuite, item: LabelledDraft) -> None:
     results = {r.name: r for r in suite.run(item.draft, item.context)}
     result = results[item.check]

@@ -87,13 +87,17 @@ def test_checks_are_answered_while_a_draft_is_generated(local_service: str) -> N
     finished: dict[str, Any] = {}
 
     def draft() -> None:
-        finished["response"] = httpx.post(f"{local_service}/v1/replies", json=reply_body(), timeout=180)
+        finished["response"] = httpx.post(
+            f"{local_service}/v1/replies", json=reply_body(), timeout=180
+        )
         finished["at"] = time.monotonic()
 
     worker = threading.Thread(target=draft)
     worker.start()
     time.sleep(1.5)  # the local model is now busy with the draft
-    body = reply_body() | {"draft": "Dear Karen, sorry about the cold soup. Call 020 7946 0958. Anna Kowalska"}
+    body = reply_body() | {
+        "draft": "Dear Karen, sorry about the cold soup. Call 020 7946 0958. Anna Kowalska"
+    }
     started = time.monotonic()
     check = httpx.post(f"{local_service}/v1/checks", json=body, timeout=30)
     answered = time.monotonic()
@@ -108,7 +112,9 @@ def test_full_queue_answers_503_with_retry_after(tmp_path: Path) -> None:
     for base in _serve(tmp_path, REPLYGUARD_LOCAL_QUEUE_SIZE="0", REPLYGUARD_MAX_ATTEMPTS="1"):
         results: list[httpx.Response] = []
         first = threading.Thread(
-            target=lambda: results.append(httpx.post(f"{base}/v1/replies", json=reply_body(), timeout=180))
+            target=lambda: results.append(
+                httpx.post(f"{base}/v1/replies", json=reply_body(), timeout=180)
+            )
         )
         first.start()
         time.sleep(1.5)
