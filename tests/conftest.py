@@ -8,7 +8,7 @@ import pytest
 
 os.environ.setdefault("OTEL_SDK_DISABLED", "true")
 
-from replyguard.api.app import shared_detector, shared_suite
+from replyguard.api.app import shared_suite
 from replyguard.pipeline import ReplyPipeline
 from replyguard.settings import Settings
 from replyguard_checks.suite import CheckSuite
@@ -22,7 +22,7 @@ def suite() -> CheckSuite:
 @pytest.fixture(scope="session")
 def templates_only() -> ReplyPipeline:
     settings = Settings(llm_provider="none")
-    return ReplyPipeline(settings, None, shared_suite(), shared_detector())
+    return ReplyPipeline(settings, None, shared_suite())
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from replyguard.api.app import shared_detector, shared_suite
+from replyguard.api.app import shared_suite
 from replyguard.llm import build_model
 from replyguard.pipeline import ReplyPipeline
 from replyguard.settings import Settings
@@ -143,7 +143,7 @@ def run_eval(
         start = getattr(chat_model, "start", None)
         if start is not None:
             await start()
-        pipeline = ReplyPipeline(settings, chat_model, suite, shared_detector())
+        pipeline = ReplyPipeline(settings, chat_model, suite)
         width = concurrency or (1 if settings.provider == "local" else 4)
         with Progress(
             TextColumn("[bold]eval"),

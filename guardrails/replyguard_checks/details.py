@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 
 import simplemma
 
-from .lexicon import all_lexicons, lexicon
+from .lexicon import lexicon, lexicons_for
 from .text import mask_terms, normalize, words
 
 _MIN_LEN = 3
@@ -49,29 +49,35 @@ def lemma(word: str, language: str) -> str:
     return simplemma.lemmatize(word, lang=language).casefold()
 
 
-def _masked(text: str, names: Iterable[str]) -> str:
+def _masked(text: str, language: str, names: Iterable[str]) -> str:
     """Normalised text without names and without insults or accusations, which are
     never a specific detail ("SCAMMERS!" names no problem to answer)."""
     scanned = mask_terms(normalize(text), names)
-    for lex in all_lexicons():
+    for lex in lexicons_for(language, text):
         scanned = lex.attack.sub(" ", scanned)
     return scanned
 
 
 def content_terms(text: str, language: str, names: Iterable[str] = ()) -> set[str]:
     """Lemmas of the words in `text` that could be a specific detail."""
+    return set(_content_terms(text, language, tuple(names)))
+
+
+@lru_cache(maxsize=2048)
+def _content_terms(text: str, language: str, names: tuple[str, ...]) -> frozenset[str]:
+    # Cached: every draft of a request is compared with the same review.
     lex = lexicon(language)
     skip = set(lex.stopwords) | set(lex.generic_words)
     if language == "zh":
-        return _zh_terms(_masked(text, names), skip)
+        return frozenset(_zh_terms(_masked(text, language, names), skip))
     terms: set[str] = set()
-    for word in words(_masked(text, names)):
+    for word in words(_masked(text, language, names)):
         if len(word) < _MIN_LEN or word in skip:
             continue
         base = lemma(word, language)
         if base not in skip and len(base) >= _MIN_LEN:
             terms.add(base)
-    return terms
+    return frozenset(terms)
 
 
 def related(a: str, b: str) -> bool:

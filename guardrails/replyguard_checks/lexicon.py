@@ -84,3 +84,14 @@ def lexicon(language: str) -> Lexicon:
 
 def all_lexicons() -> tuple[Lexicon, ...]:
     return tuple(lexicon(lang) for lang in SUPPORTED_LANGUAGES)
+
+
+def lexicons_for(language: str, text: str = "") -> tuple[Lexicon, ...]:
+    """The lexicons a text meant to be in `language` is scanned with: that language's,
+    English (the one most often mixed in), and the language the text is actually
+    written in, so an insult in a third language is still read. Scanning all nine
+    would cost four times as much per draft."""
+    from .language import detect  # lingua loads lazily; only checks that scan need it
+
+    wanted = [language, "en", detect(text, default=language) if text else language]
+    return tuple(lexicon(lang) for lang in dict.fromkeys(wanted) if lang in SUPPORTED_LANGUAGES)

@@ -6,7 +6,7 @@ from guardrails.validators import register_validator
 
 from .base import ReplyCheck, Verdict
 from .context import CheckContext
-from .lexicon import Lexicon, all_lexicons
+from .lexicon import lexicons_for
 from .text import mask_terms, name_parts, normalize
 
 _WHY = {
@@ -27,9 +27,7 @@ def find_attacks(text: str, context: CheckContext) -> list[tuple[str, str]]:
     """
     names = [*name_parts(context.reviewer_name), *name_parts(context.contact.name)]
     scanned = mask_terms(normalize(text), [*names, context.business_name])
-    ordered: list[Lexicon] = sorted(
-        all_lexicons(), key=lambda lex: lex.language != context.language
-    )
+    ordered = lexicons_for(context.language, text)
     hits: list[tuple[str, str]] = []
     for lex in ordered:
         for match in lex.attack.finditer(scanned):

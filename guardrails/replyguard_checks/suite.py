@@ -14,6 +14,7 @@ from guardrails.guard import Guard
 from guardrails.settings import settings as guardrails_settings
 from guardrails.validators import FailResult, PassResult
 
+from . import language
 from .base import MESSAGE_KEY, ReplyCheck
 from .context import SUPPORTED_LANGUAGES, CheckContext
 from .details import warm_up
@@ -24,6 +25,7 @@ from .no_attack import NoAttack
 from .no_generic import NoGeneric
 from .no_meta import NoMeta
 from .offline_channel import OfflineChannel
+from .reply_language import ReplyLanguage
 from .text import word_count
 
 # No hub telemetry, no tracing spans: replyguard runs offline and per-call cost matters.
@@ -40,6 +42,7 @@ CORE_CHECKS: tuple[type[ReplyCheck], ...] = (
     NamedContact,
     OfflineChannel,
     NoGeneric,
+    ReplyLanguage,
     NoMeta,
 )
 
@@ -68,6 +71,7 @@ class CheckSuite:
         """Compile every lexicon and load lemma tables before the first request."""
         all_lexicons()
         warm_up(SUPPORTED_LANGUAGES)
+        language.warm_up()
 
     def run(self, draft: str, context: CheckContext) -> list[CheckResult]:
         if not draft.strip():

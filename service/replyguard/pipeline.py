@@ -13,14 +13,15 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from replyguard_checks.context import CheckContext, Contact
 from replyguard_checks.details import content_terms
+from replyguard_checks.language import detect
 from replyguard_checks.suite import CheckResult, CheckSuite
 
 from .cues import load_cues
 from .excerpt import pick_quote
-from .language import LanguageDetector
 from .llm.base import ChatModel, LLMError, Message
 from .prompting import PromptBook, PromptFacts
 from .scenario import Decision, decide
@@ -92,13 +93,11 @@ class ReplyPipeline:
         settings: Settings,
         model: ChatModel | None,
         suite: CheckSuite,
-        detector: LanguageDetector,
         prompts_dir: Path | None = None,
     ) -> None:
         self.settings = settings
         self.model = model
         self.suite = suite
-        self.detector = detector
         folder = prompts_dir or settings.prompts_dir
         self.prompts_dir = folder
         self.prompts = PromptBook(folder, settings.prompt_texts)
@@ -106,7 +105,7 @@ class ReplyPipeline:
 
     # -- preparing ---------------------------------------------------------------
     def prepare(self, review: Review, business: Business, options: Options) -> Case:
-        language = review.language or self.detector.detect(review.text)
+        language = cast(Language, review.language or detect(review.text))
         cues = load_cues(self.prompts_dir, language)
         # What the review complains about, without any instructions aimed at a model.
         complaint = cues.screen(review.text)

@@ -14,7 +14,8 @@ from string import Template
 
 import yaml
 
-from .language import NAMES
+from replyguard_checks.language import NAMES
+
 from .llm.base import Message
 from .schemas import Scenario
 

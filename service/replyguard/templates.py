@@ -180,7 +180,8 @@ def _strip_frame(body: str, data: dict[str, Any]) -> str:
     } | {"dear", "hi", "hello", "hey"}
     words.discard("")
     salutation = re.compile(
-        rf"^\s*(?:{'|'.join(map(re.escape, sorted(words)))})\b\s*(?:[^\s,!?.:]+\.?\s*){{0,4}}[,!:]\s*",
+        rf"^\s*(?:{'|'.join(map(re.escape, sorted(words)))})\b"
+        r"\s*(?:[^\s,!?.:]+\.?\s*){0,4}[,!:]\s*",
         re.IGNORECASE,
     )
     while (stripped := salutation.sub("", body, count=1)) != body:

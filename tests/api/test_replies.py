@@ -86,5 +86,6 @@ def test_healthz_names_provider_and_model(client: TestClient) -> None:
         "named_contact",
         "offline_channel",
         "no_generic",
+        "language",
         "no_meta",
     ]

@@ -132,6 +132,7 @@ def test_checks_endpoint_reports_every_check(client: TestClient) -> None:
         "named_contact": False,
         "offline_channel": False,
         "no_generic": False,
+        "language": True,
         "no_meta": True,
     }
     assert data["language"] == "en"

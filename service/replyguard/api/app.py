@@ -16,7 +16,6 @@ from fastapi import FastAPI
 from replyguard_checks.suite import CheckSuite
 
 from .. import __version__
-from ..language import LanguageDetector
 from ..llm import build_model
 from ..pipeline import ReplyPipeline
 from ..settings import Settings
@@ -35,11 +34,6 @@ def shared_suite() -> CheckSuite:
     return suite
 
 
-@cache
-def shared_detector() -> LanguageDetector:
-    return LanguageDetector()
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
 
@@ -49,7 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         start = getattr(model, "start", None)
         if start is not None:
             await start()
-        app.state.pipeline = ReplyPipeline(settings, model, shared_suite(), shared_detector())
+        app.state.pipeline = ReplyPipeline(settings, model, shared_suite())
         log.info("replyguard ready: provider=%s model=%s", settings.provider, settings.model_name)
         try:
             yield

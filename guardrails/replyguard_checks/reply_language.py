@@ -1,0 +1,54 @@
+"""`language`: the reply is written in the review's language (or the one requested).
+
+Small models answer everything in English; a reply the reviewer cannot read is no
+reply. Names, addresses and numbers are left out before detection, and a draft too
+short to tell says so instead of guessing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from guardrails.validators import register_validator
+
+from .base import ReplyCheck, Verdict
+from .context import CheckContext
+from .language import NAMES, confidence, detect
+from .text import URL, mask_terms, name_parts, normalize, without_addresses, word_count
+
+_MIN_WORDS = 6
+# Below this lingua confidence for the expected language, a different detected
+# language is believed.
+_MIN_CONFIDENCE = 0.25
+
+
+@register_validator(name="replyguard/language", data_type="string")
+class ReplyLanguage(ReplyCheck):
+    """Fails when the draft is in another language than the review's."""
+
+    name = "language"
+
+    def check(self, text: str, context: CheckContext) -> Verdict:
+        names = [
+            *name_parts(context.reviewer_name),
+            *name_parts(context.contact.name),
+            context.business_name,
+            context.contact.role or "",
+        ]
+        prose = mask_terms(normalize(without_addresses(URL.sub(" ", text))), names)
+        prose = re.sub(r"[\d+()/.\-]{4,}", " ", prose)
+        expected = NAMES.get(context.language, context.language)
+        if word_count(prose) < _MIN_WORDS:
+            return Verdict.ok(f"Too short to tell the language; assumed {expected}.")
+        found = detect(prose, default=context.language)
+        if found == context.language:
+            return Verdict.ok(f"Written in {expected}.")
+        if confidence(prose, context.language) >= _MIN_CONFIDENCE:
+            return Verdict.ok(
+                f"Written in {expected}, though parts read like {NAMES.get(found, found)} "
+                "(not confident)."
+            )
+        return Verdict.fail(
+            f"The reply is written in {NAMES.get(found, found)}, but the review is in "
+            f"{expected}. Write the whole reply in {expected}."
+        )
