@@ -87,6 +87,16 @@ def eval_(
     )
 
 
+@app.command()
+def bench(
+    rounds: Annotated[int, typer.Option(min=1, help="Runs per eval case.")] = 30,
+) -> None:
+    """Time all checks per draft in every language (120 and 2,000 words)."""
+    from replyguard_evals.bench import run_bench
+
+    run_bench(rounds)
+
+
 @app.callback()
 def _root() -> None:
     """Guarded replies to negative customer reviews."""

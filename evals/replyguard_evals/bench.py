@@ -1,0 +1,84 @@
+"""`replyguard bench`: how long the checks take per draft, in every language.
+
+Drafts are real template replies for the eval cases, each made unique per run (so no
+cache helps), at about 120 words and at 2,000 words. Prints p50/p99 per language.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections import defaultdict
+from dataclasses import replace
+
+from rich.console import Console
+from rich.table import Table
+
+from replyguard.api.app import shared_suite
+from replyguard.pipeline import ReplyPipeline
+from replyguard.settings import Settings
+from replyguard_checks.text import word_count
+
+from .dataset import load_cases
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _pad(text: str, words: int) -> str:
+    out = text
+    while word_count(out) < words:
+        out += " " + text
+    return out
+
+
+def run_bench(rounds: int = 30, console: Console | None = None) -> dict[str, dict[str, float]]:
+    console = console or Console()
+    suite = shared_suite()
+    pipeline = ReplyPipeline(Settings(llm_provider="none"), None, suite)
+    timings: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for case in load_cases():
+        prepared = pipeline.prepare(case.review, case.business, case.options)
+        reply = next(pipeline.templates.candidates(prepared.slots))
+        short = _pad(reply, 110)
+        long = _pad(reply, 2000)
+        # Raise the limit so the 2,000-word draft is really read, not refused on length.
+        long_context = replace(prepared.context, max_words=2500)
+        for label, text, context, repeats in (
+            ("120 words", short, prepared.context, rounds),
+            ("2,000 words", long, long_context, max(1, rounds // 10)),
+        ):
+            for i in range(repeats):
+                started = time.perf_counter()
+                suite.run(f"{text} {i}", context)
+                timings[label][case.language].append((time.perf_counter() - started) * 1000)
+    summary: dict[str, dict[str, float]] = {}
+    for label, by_language in timings.items():
+        table = Table(title=f"all checks on a {label} draft (ms)")
+        for column in ("language", "drafts", "p50", "p99", "mean"):
+            table.add_column(column, justify="left" if column == "language" else "right")
+        everything: list[float] = []
+        for language, values in sorted(by_language.items()):
+            everything += values
+            table.add_row(
+                language,
+                str(len(values)),
+                f"{_percentile(values, 0.5):.2f}",
+                f"{_percentile(values, 0.99):.2f}",
+                f"{statistics.fmean(values):.2f}",
+            )
+        table.add_row(
+            "all",
+            str(len(everything)),
+            f"{_percentile(everything, 0.5):.2f}",
+            f"{_percentile(everything, 0.99):.2f}",
+            f"{statistics.fmean(everything):.2f}",
+        )
+        summary[label] = {
+            "p50_ms": round(_percentile(everything, 0.5), 2),
+            "p99_ms": round(_percentile(everything, 0.99), 2),
+        }
+        console.print(table)
+    return summary
