@@ -31,6 +31,9 @@ class CheckContext:
     max_words: int = DEFAULT_MAX_WORDS
     #: ISO 3166 region used to read phone numbers written without a country code.
     region: str | None = None
+    #: The instructions the LLM was given (without the review), so a draft that
+    #: parrots them is caught; empty for drafts written by people.
+    instructions: str = ""
 
     @property
     def metadata(self) -> dict[str, object]:

@@ -15,14 +15,19 @@ from guardrails.validators import register_validator
 
 from .base import ReplyCheck, Verdict
 from .context import CheckContext
-from .text import normalize
+from .text import CJK_CHAR, normalize, words
 
 _WHY = {
     "ai_self_reference": "talks about being an AI",
     "placeholder": "leaves a placeholder unfilled",
     "prompt_echo": "repeats prompt or instruction text",
     "markdown": "uses markdown or a list, which a review site shows as raw symbols",
+    "review_echo": "copies the review back instead of answering it",
 }
+# A run of this many words shared with the instructions is an echo of the prompt...
+_PROMPT_RUN = 8
+# ...and with the review, parroting (templates quote at most twelve words).
+_REVIEW_RUN = 15
 
 
 @cache
@@ -30,11 +35,29 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     text = resources.files("replyguard_checks").joinpath("data", "meta.yaml").read_text("utf-8")
     data = yaml.safe_load(text)
     return {
-        kind: re.compile("|".join(f"(?:{p})" for p in data[kind]), re.MULTILINE) for kind in _WHY
+        kind: re.compile("|".join(f"(?:{p})" for p in data[kind]), re.MULTILINE)
+        for kind in _WHY
+        if kind in data
     }
 
 
-def find_meta(text: str) -> list[tuple[str, str]]:
+def _tokens(text: str) -> list[str]:
+    return words(text) or [ch for ch in normalize(text) if CJK_CHAR.match(ch)]
+
+
+def shared_run(text: str, source: str, length: int) -> str | None:
+    """The first run of `length` consecutive words of `text` that `source` also has."""
+    if not source:
+        return None
+    tokens = _tokens(text)
+    grams = {tuple(g) for g in zip(*(_tokens(source)[i:] for i in range(length)), strict=False)}
+    for i in range(len(tokens) - length + 1):
+        if tuple(tokens[i : i + length]) in grams:
+            return " ".join(tokens[i : i + length])
+    return None
+
+
+def find_meta(text: str, context: CheckContext | None = None) -> list[tuple[str, str]]:
     """(kind, snippet) for everything in the draft that is not reply text."""
     scanned = normalize(text)
     # Markdown lives in line structure, which normalise() collapses: scan the raw lines.
@@ -44,6 +67,11 @@ def find_meta(text: str) -> list[tuple[str, str]]:
         match = pattern.search(raw if kind == "markdown" else scanned)
         if match:
             hits.append((kind, match.group().strip()[:40]))
+    if context is not None:
+        if echo := shared_run(text, context.instructions, _PROMPT_RUN):
+            hits.append(("prompt_echo", echo))
+        if echo := shared_run(text, context.review_text, _REVIEW_RUN):
+            hits.append(("review_echo", echo[:60] + "…"))
     return hits
 
 
@@ -54,7 +82,7 @@ class NoMeta(ReplyCheck):
     name = "no_meta"
 
     def check(self, text: str, context: CheckContext) -> Verdict:
-        hits = find_meta(text)
+        hits = find_meta(text, context)
         if not hits:
             return Verdict.ok(
                 "Plain reply text: no AI talk, placeholders, prompt echo or markdown."

@@ -1,5 +1,5 @@
 """`offline_channel`: the reply takes the matter offline through the business's own
-phone or e-mail (playbook rule 9), and through no other number or address.
+phone or e-mail (playbook rule 9), and through no other number, address or link.
 
 Phones are compared by digits, so "+49 30 1234567" and "030 123 45 67" are the same
 line, while a number one digit off is a stranger's.
@@ -16,7 +16,7 @@ from phonenumbers import Leniency, PhoneNumberMatcher
 
 from .base import ReplyCheck, Verdict
 from .context import CheckContext
-from .text import EMAIL, digits
+from .text import EMAIL, URL, digits
 
 #: Where a number written without a country code is read, when the profile does not say.
 LANGUAGE_REGION = {
@@ -126,6 +126,8 @@ class OfflineChannel(ReplyCheck):
         emails = [e.rstrip(".") for e in EMAIL.findall(text)]
         foreign = [p.text for p in phones if not (own_phone and same_line(p.national, own_phone))]
         foreign += [e for e in emails if e.casefold() != own_email]
+        # A link is a channel too, and the profile has none: models invent them.
+        foreign += [u.rstrip(".,)") for u in URL.findall(text)]
         has_phone = bool(own_phone) and any(same_line(p.national, own_phone or "") for p in phones)
         has_email = bool(own_email) and any(e.casefold() == own_email for e in emails)
 

@@ -11,7 +11,7 @@ import asyncio
 import logging
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import cast
 
@@ -191,6 +191,7 @@ class ReplyPipeline:
         assert self.model is not None
         base = self.prompts.messages(case.facts)
         messages = list(base)
+        context = replace(case.context, instructions=self.prompts.instructions)
         for _ in range(self.settings.max_attempts):
             remaining = deadline - time.monotonic()
             if remaining <= 0.2:
@@ -221,7 +222,7 @@ class ReplyPipeline:
             tally.completion_tokens += completion.completion_tokens
             body = clean_draft(completion.text)
             draft = self.templates.scaffold(case.slots, body) if self.prompts.scaffolded else body
-            results = self.suite.run(draft, case.context)
+            results = self.suite.run(draft, context)
             failed = [r for r in results if not r.passed]
             tally.attempts.append(
                 AttemptOut(

@@ -129,6 +129,13 @@ class PromptBook:
             "reviewer_text": f" by {f.reviewer_name}" if f.reviewer_name else " (anonymous)",
         }
 
+    @property
+    def instructions(self) -> str:
+        """Every instruction sentence we send, without business facts or the review:
+        what a draft must not parrot (the no_meta check compares word runs)."""
+        parts = [self.system.template, self.user.template, self.reask_prompt.template]
+        return "\n".join([*parts, *self.scenarios.values(), *self.hints.values()])
+
     def messages(self, facts: PromptFacts) -> list[Message]:
         values = self._values(facts)
         return [

@@ -72,7 +72,7 @@ class Settings(BaseSettings):
     local_threads: int | None = Field(default=None, ge=1, description="llama.cpp threads.")
     local_context: int = Field(default=4096, ge=512)
     local_max_tokens: int = Field(
-        default=180, ge=16, le=4096, description="Per draft with provider local (a body only)."
+        default=120, ge=16, le=4096, description="Per draft with provider local (a body only)."
     )
     local_queue_size: int = Field(
         default=8, ge=0, description="Requests waiting for the local model before 503."

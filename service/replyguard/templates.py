@@ -102,7 +102,7 @@ class TemplateBook:
         and signature): how small local models get replies that can pass the checks.
         A greeting or sign-off the model added anyway is dropped."""
         data = self.data(slots.language)
-        body = _strip_frame(body, data)
+        body = _whole_sentences(_strip_frame(body, data))
         closing = data["closing"].format(
             channel=self._channel(data, slots), signature=self._signature(data, slots)
         )
@@ -169,6 +169,14 @@ _SIGN_OFF = re.compile(
     r"поздрави|с уважение|此致|祝好)\b.*",
     re.DOTALL,
 )
+
+
+def _whole_sentences(body: str) -> str:
+    """A body cut off by the token limit ends mid-sentence: keep the whole sentences."""
+    if body.rstrip().endswith((".", "!", "?", "。", "！", "？")):
+        return body
+    ends = [m.end() for m in re.finditer(r"[.!?。！？](?=\s|$)", body)]
+    return body[: ends[-1]] if ends else body
 
 
 def _strip_frame(body: str, data: dict[str, Any]) -> str:

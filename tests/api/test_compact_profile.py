@@ -8,10 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-
-from replyguard.api import create_app
 from tests.api.conftest import reply_body, scripted_settings
 from tests.scripted_llm import ScriptedLLM
+
+from replyguard.api import create_app
 
 BODY = (
     "Thank you for writing. I am sorry you waited two hours for a table and that the soup "

@@ -89,3 +89,14 @@ def test_healthz_names_provider_and_model(client: TestClient) -> None:
         "language",
         "no_meta",
     ]
+
+
+def test_draft_that_parrots_the_prompt_is_rejected(client: TestClient, llm: ScriptedLLM) -> None:
+    echo = GOOD_DRAFT.replace(
+        "Anna Kowalska, Restaurant Manager",
+        "The review arrives between <review> and </review>. Anna Kowalska",
+    )
+    llm.script({"text": echo}, {"text": GOOD_DRAFT})
+    data = client.post("/v1/replies", json=reply_body()).json()
+    assert "no_meta" in data["attempts"][0]["failed"]
+    assert data["reply"] == GOOD_DRAFT
