@@ -39,7 +39,7 @@ def test_scaffold_signs_and_gives_the_channel(templates_only: ReplyPipeline, lan
     case = CASES[language]
     prepared = templates_only.prepare(case.review, case.business, case.options)
     body = "Dear X, \nBest regards, Someone"
-    draft = templates_only.templates.scaffold(prepared.slots, body)
+    draft = templates_only.templates.scaffold(prepared.facts, body)
     assert "Best regards" not in draft
     results = {r.name: r for r in templates_only.suite.run(draft, prepared.context)}
     assert results["named_contact"].passed, results["named_contact"].message
@@ -51,7 +51,7 @@ def test_scaffold_drops_a_greeting_the_model_added(templates_only: ReplyPipeline
     case = CASES["en"]
     prepared = templates_only.prepare(case.review, case.business, case.options)
     draft = templates_only.templates.scaffold(
-        prepared.slots, "Dear Karen Miller, Hi Karen, I am sorry about the long wait."
+        prepared.facts, "Dear Karen Miller, Hi Karen, I am sorry about the long wait."
     )
     assert draft.count("Karen") == 1
     assert draft.startswith("Dear Karen Miller, I am sorry about the long wait.")

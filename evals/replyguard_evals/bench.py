@@ -41,7 +41,7 @@ def run_bench(rounds: int = 30, console: Console | None = None) -> dict[str, dic
     timings: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for case in load_cases():
         prepared = pipeline.prepare(case.review, case.business, case.options)
-        reply = next(pipeline.templates.candidates(prepared.slots))
+        reply = next(pipeline.templates.candidates(prepared.facts))
         short = _pad(reply, 110)
         long = _pad(reply, 2000)
         # Raise the limit so the 2,000-word draft is really read, not refused on length.

@@ -22,8 +22,9 @@ from replyguard_checks.suite import CheckResult, CheckSuite
 
 from .cues import load_cues
 from .excerpt import pick_quote
+from .facts import ReplyFacts
 from .llm.base import ChatModel, LLMError, Message
-from .prompting import PromptBook, PromptFacts
+from .prompting import PromptBook
 from .scenario import Decision, decide
 from .schemas import (
     AttemptOut,
@@ -40,7 +41,7 @@ from .schemas import (
     Usage,
 )
 from .settings import Settings
-from .templates import Slots, TemplateBook
+from .templates import TemplateBook
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +69,7 @@ class Case:
     language: Language
     decision: Decision
     context: CheckContext
-    facts: PromptFacts
-    slots: Slots
+    facts: ReplyFacts
 
 
 @dataclass(slots=True)
@@ -129,41 +129,28 @@ class ReplyPipeline:
             max_words=options.max_words,
             region=business.country,
         )
-        facts = PromptFacts(
+        facts = ReplyFacts(
             language=language,
             scenario=decision.scenario,
             review=review.text,
+            reviewer_name=review.reviewer_name,
+            business=business.name,
+            contact_name=contact.name,
+            contact_role=contact.role,
+            phone=contact.phone,
+            email=contact.email,
+            max_words=options.max_words,
             rating=review.rating,
             platform=review.platform,
-            reviewer_name=review.reviewer_name,
-            business=business.name,
-            contact_name=contact.name,
-            contact_role=contact.role,
-            phone=contact.phone,
-            email=contact.email,
             compensation=tuple(business.compensation),
-            max_words=options.max_words,
             greeting=self.templates.greeting(language, review.reviewer_name),
             details=tuple(sorted(content_terms(complaint, language))),
-            not_offered=decision.not_offered,
-            fix=decision.fix,
-        )
-        slots = Slots(
-            language=language,
-            scenario=decision.scenario,
-            reviewer_name=review.reviewer_name,
-            business=business.name,
-            contact_name=contact.name,
-            contact_role=contact.role,
-            phone=contact.phone,
-            email=contact.email,
             topics=decision.topics,
             quote=pick_quote(complaint, language, cues),
-            compensation=business.compensation[0] if business.compensation else None,
             not_offered=decision.not_offered,
             fix=decision.fix,
         )
-        return Case(review, business, options, language, decision, context, facts, slots)
+        return Case(review, business, options, language, decision, context, facts)
 
     # -- checking ----------------------------------------------------------------
     def check(self, request: CheckRequest) -> CheckResponse:
@@ -221,7 +208,7 @@ class ReplyPipeline:
             tally.prompt_tokens += completion.prompt_tokens
             tally.completion_tokens += completion.completion_tokens
             body = clean_draft(completion.text)
-            draft = self.templates.scaffold(case.slots, body) if self.prompts.scaffolded else body
+            draft = self.templates.scaffold(case.facts, body) if self.prompts.scaffolded else body
             results = self.suite.run(draft, context)
             failed = [r for r in results if not r.passed]
             tally.attempts.append(
@@ -244,7 +231,7 @@ class ReplyPipeline:
     def _template(self, case: Case, tally: _Tally) -> tuple[str, list[CheckResult]]:
         started = time.perf_counter()
         best: tuple[int, str, list[CheckResult]] | None = None
-        for candidate in self.templates.candidates(case.slots):
+        for candidate in self.templates.candidates(case.facts):
             results = self.suite.run(candidate, case.context)
             failures = sum(not r.passed for r in results)
             if best is None or failures < best[0]:

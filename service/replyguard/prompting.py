@@ -8,7 +8,6 @@ the user message between <review> tags as untrusted data. Placeholders use
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
@@ -16,32 +15,10 @@ import yaml
 
 from replyguard_checks.language import NAMES
 
+from .facts import ReplyFacts
 from .llm.base import Message
-from .schemas import Scenario
 
 _TAG = re.compile(r"<\s*/?\s*review\s*>", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class PromptFacts:
-    language: str
-    scenario: Scenario
-    review: str
-    rating: int | None
-    platform: str | None
-    reviewer_name: str | None
-    business: str
-    contact_name: str
-    contact_role: str | None
-    phone: str | None
-    email: str | None
-    compensation: tuple[str, ...]
-    max_words: int
-    greeting: str = ""
-    #: Words of the review a reply could name, for the compact re-ask hints.
-    details: tuple[str, ...] = ()
-    not_offered: str | None = None
-    fix: str | None = None
 
 
 class PromptBook:
@@ -73,7 +50,7 @@ class PromptBook:
         line that the service adds (the compact profile)."""
         return self.profile == "compact"
 
-    def _values(self, f: PromptFacts) -> dict[str, str]:
+    def _values(self, f: ReplyFacts) -> dict[str, str]:
         channel = " or ".join(x for x in (f.phone, f.email) if x)
         facts = []
         if f.not_offered:
@@ -136,14 +113,14 @@ class PromptBook:
         parts = [self.system.template, self.user.template, self.reask_prompt.template]
         return "\n".join([*parts, *self.scenarios.values(), *self.hints.values()])
 
-    def messages(self, facts: PromptFacts) -> list[Message]:
+    def messages(self, facts: ReplyFacts) -> list[Message]:
         values = self._values(facts)
         return [
             Message("system", self.system.substitute(values).strip()),
             Message("user", self.user.substitute(values).strip()),
         ]
 
-    def reask(self, facts: PromptFacts, failures: list[tuple[str, str]]) -> Message:
+    def reask(self, facts: ReplyFacts, failures: list[tuple[str, str]]) -> Message:
         """The re-ask turn: the failed checks' messages, or for the compact profile
         their short hints (small models paste long messages into the reply)."""
         values = self._values(facts)

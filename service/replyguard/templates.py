@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,28 +18,9 @@ import yaml
 
 from replyguard_checks.text import CJK_CHAR, EMAIL, URL, digits
 
-from .schemas import Scenario
+from .facts import ReplyFacts
 
 SLOTS = ("greeting", "problem", "quote", "offer", "fact", "channel", "signature", "business")
-
-
-@dataclass(frozen=True, slots=True)
-class Slots:
-    """Everything a template needs to know about one review."""
-
-    language: str
-    scenario: Scenario
-    reviewer_name: str | None
-    business: str
-    contact_name: str
-    contact_role: str | None
-    phone: str | None
-    email: str | None
-    topics: tuple[str, ...] = ()
-    quote: str | None = None
-    compensation: str | None = None
-    not_offered: str | None = None
-    fix: str | None = None
 
 
 def greeting_name(name: str | None) -> str | None:
@@ -82,58 +62,58 @@ class TemplateBook:
         name = greeting_name(reviewer_name)
         return str(greetings["named"].format(name=name) if name else greetings["anonymous"])
 
-    def _channel(self, data: dict[str, Any], slots: Slots) -> str:
-        if slots.phone and slots.email:
-            return str(data["channel"]["both"].format(phone=slots.phone, email=slots.email))
-        if slots.phone:
-            return str(data["channel"]["phone"].format(phone=slots.phone))
-        return str(data["channel"]["email"].format(email=slots.email))
+    def _channel(self, data: dict[str, Any], facts: ReplyFacts) -> str:
+        if facts.phone and facts.email:
+            return str(data["channel"]["both"].format(phone=facts.phone, email=facts.email))
+        if facts.phone:
+            return str(data["channel"]["phone"].format(phone=facts.phone))
+        return str(data["channel"]["email"].format(email=facts.email))
 
-    def _signature(self, data: dict[str, Any], slots: Slots) -> str:
-        sign = data["signature"]["with_role" if slots.contact_role else "without_role"]
+    def _signature(self, data: dict[str, Any], facts: ReplyFacts) -> str:
+        sign = data["signature"]["with_role" if facts.contact_role else "without_role"]
         return str(
             sign.format(
-                contact=slots.contact_name, role=slots.contact_role, business=slots.business
+                contact=facts.contact_name, role=facts.contact_role, business=facts.business
             )
         )
 
-    def scaffold(self, slots: Slots, body: str) -> str:
+    def scaffold(self, facts: ReplyFacts, body: str) -> str:
         """A model-written body between the greeting and the closing line (contact
         and signature): how small local models get replies that can pass the checks.
         A greeting or sign-off the model added anyway is dropped."""
-        data = self.data(slots.language)
+        data = self.data(facts.language)
         body = _whole_sentences(_strip_frame(body, data))
         closing = data["closing"].format(
-            channel=self._channel(data, slots), signature=self._signature(data, slots)
+            channel=self._channel(data, facts), signature=self._signature(data, facts)
         )
-        greeting = self.greeting(slots.language, slots.reviewer_name)
+        greeting = self.greeting(facts.language, facts.reviewer_name)
         return tidy(f"{greeting} {body} {closing}")
 
-    def candidates(self, slots: Slots) -> Iterator[str]:
-        data = self.data(slots.language)
-        greeting = self.greeting(slots.language, slots.reviewer_name)
-        channel = self._channel(data, slots)
-        signature = self._signature(data, slots)
+    def candidates(self, facts: ReplyFacts) -> Iterator[str]:
+        data = self.data(facts.language)
+        greeting = self.greeting(facts.language, facts.reviewer_name)
+        channel = self._channel(data, facts)
+        signature = self._signature(data, facts)
         offer = ""
-        if slots.compensation and slots.scenario in ("genuine", "anonymous"):
-            offer = data["offer"].format(compensation=slots.compensation)
-        facts = data["fact"]
+        if facts.compensation and facts.scenario in ("genuine", "anonymous"):
+            offer = data["offer"].format(compensation=facts.compensation[0])
+        frames = data["fact"]
         fact = ""
-        if slots.scenario == "false_claim":
+        if facts.scenario == "false_claim":
             fact = (
-                facts["not_offered"].format(item=slots.not_offered, business=slots.business)
-                if slots.not_offered
-                else facts["no_record"]
+                frames["not_offered"].format(item=facts.not_offered, business=facts.business)
+                if facts.not_offered
+                else frames["no_record"]
             )
-        elif slots.scenario == "fixed_since":
+        elif facts.scenario == "fixed_since":
             fact = (
-                facts["fixed"].format(fix=_sentence(slots.fix))
-                if slots.fix
-                else facts["fixed_generic"]
+                frames["fixed"].format(fix=_sentence(facts.fix))
+                if facts.fix
+                else frames["fixed_generic"]
             )
 
-        topic = self.topic_phrase(slots.language, slots.topics)
-        quote = data["quote"].format(text=slots.quote) if slots.quote else ""
+        topic = self.topic_phrase(facts.language, facts.topics)
+        quote = data["quote"].format(text=facts.quote) if facts.quote else ""
         details: list[tuple[str, str]] = []
         if topic:
             details.append((topic, ""))
@@ -144,7 +124,7 @@ class TemplateBook:
             details.append((data["problem_fallback"], ""))
 
         seen: set[str] = set()
-        for variant in data["scenarios"][slots.scenario]:
+        for variant in data["scenarios"][facts.scenario]:
             for problem, quoted in details:
                 text = variant.format(
                     greeting=greeting,
@@ -154,7 +134,7 @@ class TemplateBook:
                     fact=fact,
                     channel=channel,
                     signature=signature,
-                    business=slots.business,
+                    business=facts.business,
                 )
                 text = tidy(text)
                 if text not in seen:
