@@ -36,6 +36,18 @@ class CheckContext:
     instructions: str = ""
 
     @property
+    def names(self) -> list[str]:
+        """Reviewer, contact and business names (and their parts): masked out before a
+        check reads words, so "Dear Karen" is not an insult and "Bistro Verde" no detail."""
+        from .text import name_parts
+
+        return [
+            *name_parts(self.reviewer_name),
+            *name_parts(self.contact.name),
+            self.business_name,
+        ]
+
+    @property
     def metadata(self) -> dict[str, object]:
         """The guardrails metadata dict that carries this context to every validator."""
         return {"context": self}

@@ -7,7 +7,7 @@ from guardrails.validators import register_validator
 from .base import ReplyCheck, Verdict
 from .context import CheckContext
 from .lexicon import lexicons_for
-from .text import mask_terms, name_parts, normalize
+from .text import mask_terms, normalize
 
 _WHY = {
     "accuse_lying": "suggests the reviewer is lying, faking or making things up",
@@ -20,13 +20,9 @@ _WHY = {
 
 
 def find_attacks(text: str, context: CheckContext) -> list[tuple[str, str]]:
-    """(kind, phrase) for every attack found, in the draft's language first.
-
-    Patterns of every supported language run, because a draft in the wrong language
-    must not slip through unchecked.
-    """
-    names = [*name_parts(context.reviewer_name), *name_parts(context.contact.name)]
-    scanned = mask_terms(normalize(text), [*names, context.business_name])
+    """(kind, phrase) for every attack found, with the lexicons of the expected
+    language, English and the language the text is really in."""
+    scanned = mask_terms(normalize(text), context.names)
     ordered = lexicons_for(context.language, text)
     hits: list[tuple[str, str]] = []
     for lex in ordered:

@@ -12,7 +12,7 @@ from .base import ReplyCheck, Verdict
 from .context import CheckContext
 from .details import shared_details
 from .lexicon import all_lexicons, lexicon
-from .text import mask_terms, name_parts, normalize
+from .text import mask_terms, normalize
 
 _FUZZY_CUTOFF = 90.0
 
@@ -43,11 +43,7 @@ class NoGeneric(ReplyCheck):
     name = "no_generic"
 
     def check(self, text: str, context: CheckContext) -> Verdict:
-        names = [
-            *name_parts(context.reviewer_name),
-            *name_parts(context.contact.name),
-            context.business_name,
-        ]
+        names = context.names
         scanned = mask_terms(normalize(text), names)
         strong, weak = find_stock(scanned, context.language)
         if strong or len(weak) >= 2:

@@ -14,7 +14,7 @@ from guardrails.validators import register_validator
 from .base import ReplyCheck, Verdict
 from .context import CheckContext
 from .language import NAMES, confidence, detect
-from .text import URL, mask_terms, name_parts, normalize, without_addresses, word_count
+from .text import URL, mask_terms, normalize, without_addresses, word_count
 
 _MIN_WORDS = 6
 # Below this lingua confidence for the expected language, a different detected
@@ -29,12 +29,7 @@ class ReplyLanguage(ReplyCheck):
     name = "language"
 
     def check(self, text: str, context: CheckContext) -> Verdict:
-        names = [
-            *name_parts(context.reviewer_name),
-            *name_parts(context.contact.name),
-            context.business_name,
-            context.contact.role or "",
-        ]
+        names = [*context.names, context.contact.role or ""]
         prose = mask_terms(normalize(without_addresses(URL.sub(" ", text))), names)
         prose = re.sub(r"[\d+()/.\-]{4,}", " ", prose)
         expected = NAMES.get(context.language, context.language)
