@@ -104,8 +104,16 @@ class Review(_Strict):
     )
 
 
+def _person_name(value: str) -> str:
+    if sum(ch.isalpha() for ch in value) < 2:
+        raise ValueError("the contact's name needs at least two letters: a person signs the reply")
+    return value
+
+
 class Contact(_Strict):
-    name: ShortText = Field(description="The person who signs the reply.")
+    name: Annotated[ShortText, AfterValidator(_person_name)] = Field(
+        description="The person who signs the reply."
+    )
     role: OptionalName = None
     phone: Annotated[Phone | None, BeforeValidator(_blank_to_none)] = None
     email: Annotated[EmailStr | None, BeforeValidator(_blank_to_none)] = None

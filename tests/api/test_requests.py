@@ -61,6 +61,11 @@ BAD = {
         422,
         "business.contact.phone",
     ),
+    "one_letter_contact": (
+        _with(reply_body(), "A", "business", "contact", "name"),
+        422,
+        "business.contact.name",
+    ),
     "unsupported_language": (
         _with(reply_body(), "it", "review", "language"),
         422,
