@@ -76,6 +76,9 @@ def load_corpus(folder: Path = CORPUS_DIR) -> list[LabelledDraft]:
                 business_name=data["business"],
                 reviewer_name=case.get("reviewer_name", data.get("reviewer_name")),
                 max_words=case.get("max_words", 120),
+                compensation=tuple(case.get("compensation", data.get("compensation", []))),
+                platform=case.get("platform"),
+                recent_replies=tuple(case.get("recent_replies", [])),
             )
             drafts.append(
                 LabelledDraft(

@@ -34,6 +34,13 @@ class CheckContext:
     #: The instructions the LLM was given (without the review), so a draft that
     #: parrots them is caught; empty for drafts written by people.
     instructions: str = ""
+    #: Where the reply will be posted, e.g. "google_play"; its character limit
+    #: tightens `length` (see data/platforms.yaml).
+    platform: str | None = None
+    #: The business's recent replies to other reviews, for `not_repeated`.
+    recent_replies: tuple[str, ...] = ()
+    #: Similarity (0 to 1) from which a draft counts as a near-copy of a recent reply.
+    repeat_threshold: float = 0.85
 
     @property
     def names(self) -> list[str]:

@@ -40,6 +40,12 @@ class Lexicon:
     #: Words that never count as a specific detail of a review.
     generic_words: frozenset[str]
     stopwords: frozenset[str]
+    #: Offers of compensation (group `offer`) and promises (group `promise`).
+    offers: re.Pattern[str]
+    #: Words that, earlier in the same clause, negate an offer ("we cannot offer").
+    negation: re.Pattern[str]
+    #: Postal addresses, for `no_private_data`.
+    address: re.Pattern[str]
 
 
 def _alternation(patterns: list[str]) -> str:
@@ -79,6 +85,14 @@ def lexicon(language: str) -> Lexicon:
         weak_phrases=tuple(p.casefold() for p in stock.get("weak") or []),
         generic_words=frozenset(w.casefold() for w in data.get("generic_words") or []),
         stopwords=frozenset(stop),
+        offers=re.compile(
+            "|".join(
+                f"(?P<{kind}>{_alternation(list((data.get('offers') or {}).get(kind) or []))})"
+                for kind in ("offer", "promise")
+            )
+        ),
+        negation=re.compile(_alternation(list(data.get("negation") or []))),
+        address=re.compile(_alternation(list(data.get("address") or []))),
     )
 
 

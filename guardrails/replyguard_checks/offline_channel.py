@@ -50,7 +50,11 @@ _REFERENCE = re.compile(
 )
 
 
-def _is_reference(text: str, start: int, raw: str) -> bool:
+def is_date(raw: str) -> bool:
+    return bool(_DATE.match(raw.strip()))
+
+
+def is_reference(text: str, start: int, raw: str) -> bool:
     """Dates and order numbers are digits, not phone numbers."""
     return bool(_DATE.match(raw.strip()) or _REFERENCE.search(text[max(0, start - 25) : start]))
 
@@ -61,7 +65,8 @@ class _Phone:
     national: str  # national significant number, or bare digits when unparsable
 
 
-def _national(raw: str, region: str | None) -> str:
+def national_number(raw: str, region: str | None) -> str:
+    """The national significant number of a phone, or its bare digits if unparsable."""
     try:
         number = phonenumbers.parse(raw, region)
         return str(number.national_number)
@@ -98,15 +103,15 @@ def find_phones(text: str, region: str | None) -> list[_Phone]:
     spans: list[tuple[int, int]] = []
     for match in PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
         spans.append((match.start, match.end))
-        if not _is_reference(text, match.start, match.raw_string):
+        if not is_reference(text, match.start, match.raw_string):
             found.append(_Phone(match.raw_string, str(match.number.national_number)))
     for loose in _PHONE_LIKE.finditer(text):
         if any(s <= loose.start() < e or s < loose.end() <= e for s, e in spans):
             continue
-        if 7 <= len(digits(loose.group())) <= 15 and not _is_reference(
+        if 7 <= len(digits(loose.group())) <= 15 and not is_reference(
             text, loose.start(), loose.group()
         ):
-            found.append(_Phone(loose.group().strip(), _national(loose.group(), region)))
+            found.append(_Phone(loose.group().strip(), national_number(loose.group(), region)))
     return found
 
 
@@ -119,7 +124,7 @@ class OfflineChannel(ReplyCheck):
     def check(self, text: str, context: CheckContext) -> Verdict:
         contact = context.contact
         region = region_for(context)
-        own_phone = _national(contact.phone, region) if contact.phone else None
+        own_phone = national_number(contact.phone, region) if contact.phone else None
         own_email = contact.email.casefold() if contact.email else None
 
         phones = find_phones(text, region)

@@ -24,6 +24,9 @@ from .named_contact import NamedContact
 from .no_attack import NoAttack
 from .no_generic import NoGeneric
 from .no_meta import NoMeta
+from .no_private_data import NoPrivateData
+from .no_unauthorized_offer import NoUnauthorizedOffer
+from .not_repeated import NotRepeated
 from .offline_channel import OfflineChannel
 from .reply_language import ReplyLanguage
 from .text import word_count
@@ -44,6 +47,9 @@ CORE_CHECKS: tuple[type[ReplyCheck], ...] = (
     NoGeneric,
     ReplyLanguage,
     NoMeta,
+    NoUnauthorizedOffer,
+    NoPrivateData,
+    NotRepeated,
 )
 
 

@@ -23,6 +23,7 @@ from replyguard_checks.suite import CheckResult, CheckSuite
 from .cues import load_cues
 from .excerpt import pick_quote
 from .facts import ReplyFacts
+from .history import RecentReplies, review_key
 from .llm.base import ChatModel, LLMError, Message
 from .prompting import PromptBook
 from .scenario import Decision, decide
@@ -101,6 +102,7 @@ class ReplyPipeline:
         folder = prompts_dir or settings.prompts_dir
         self.prompts_dir = folder
         self.prompts = PromptBook(folder, settings.prompt_texts)
+        self.history = RecentReplies(per_business=settings.repeat_window)
         self.templates = TemplateBook(folder)
 
     # -- preparing ---------------------------------------------------------------
@@ -128,6 +130,9 @@ class ReplyPipeline:
             compensation=tuple(business.compensation),
             max_words=options.max_words,
             region=business.country,
+            platform=options.platform,
+            recent_replies=self.history.recent(business.name, review_key(review.id, review.text)),
+            repeat_threshold=self.settings.repeat_threshold,
         )
         facts = ReplyFacts(
             language=language,
@@ -168,9 +173,12 @@ class ReplyPipeline:
         if self.model is not None:
             accepted = await self._ask_llm(case, tally, deadline)
             if accepted is not None:
-                return self._response(case, tally, accepted[0], "llm", accepted[1])
+                return self._finish(case, tally, accepted[0], "llm", accepted[1])
         text, results = self._template(case, tally)
-        return self._response(case, tally, text, "template", results)
+        return self._finish(case, tally, text, "template", results)
+
+    def _remember(self, case: Case, reply: str) -> None:
+        self.history.add(case.business.name, review_key(case.review.id, case.review.text), reply)
 
     async def _ask_llm(
         self, case: Case, tally: _Tally, deadline: float
@@ -257,7 +265,7 @@ class ReplyPipeline:
         )
         return text, results
 
-    def _response(
+    def _finish(
         self,
         case: Case,
         tally: _Tally,
@@ -265,6 +273,8 @@ class ReplyPipeline:
         source: Source,
         results: list[CheckResult],
     ) -> ReplyResponse:
+        """Record the reply for `not_repeated`, and build the response."""
+        self._remember(case, text)
         return ReplyResponse(
             reply=text,
             source=source,

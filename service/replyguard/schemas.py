@@ -153,6 +153,11 @@ class Options(_Strict):
     scenario: Scenario | None = Field(
         default=None, description="Force a playbook scenario instead of detecting it."
     )
+    platform: Annotated[str, StringConstraints(max_length=50)] | None = Field(
+        default=None,
+        description="Where the reply will be posted; its character limit tightens the "
+        "length check: google_play 350, app_store 5970, google 4096, tripadvisor 5000.",
+    )
 
 
 _EXAMPLE_REVIEW: JsonDict = {

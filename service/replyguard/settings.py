@@ -78,6 +78,15 @@ class Settings(BaseSettings):
         default=8, ge=0, description="Requests waiting for the local model before 503."
     )
 
+    repeat_threshold: float = Field(
+        default=0.9,
+        gt=0.0,
+        le=1.0,
+        description="not_repeated: similarity from which a reply is a near-copy of a recent one.",
+    )
+    repeat_window: int = Field(
+        default=50, ge=0, description="not_repeated: recent replies kept per business."
+    )
     prompts_dir: Path = Field(default=REPO_ROOT / "prompts")
     prompt_profile: Literal["auto", "full", "compact"] = Field(
         default="auto",

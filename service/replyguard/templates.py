@@ -124,7 +124,7 @@ class TemplateBook:
             details.append((data["problem_fallback"], ""))
 
         seen: set[str] = set()
-        for variant in data["scenarios"][facts.scenario]:
+        for variant in [*data["scenarios"][facts.scenario], data["short"]]:
             for problem, quoted in details:
                 text = variant.format(
                     greeting=greeting,
@@ -134,6 +134,7 @@ class TemplateBook:
                     fact=fact,
                     channel=channel,
                     signature=signature,
+                    contact=facts.contact_name,
                     business=facts.business,
                 )
                 text = tidy(text)

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from tests.api.conftest import ATTACK_DRAFT, GENERIC_DRAFT, GOOD_DRAFT, reply_body
+from tests.api.conftest import (
+    ATTACK_DRAFT,
+    GENERIC_DRAFT,
+    GOOD_DRAFT,
+    reply_body,
+    scripted_settings,
+)
 from tests.scripted_llm import ScriptedLLM
+
+from replyguard.api import create_app
 
 
 def test_attack_is_reasked_and_the_good_draft_returned(
@@ -88,6 +96,9 @@ def test_healthz_names_provider_and_model(client: TestClient) -> None:
         "no_generic",
         "language",
         "no_meta",
+        "no_unauthorized_offer",
+        "no_private_data",
+        "not_repeated",
     ]
 
 
@@ -100,3 +111,20 @@ def test_draft_that_parrots_the_prompt_is_rejected(client: TestClient, llm: Scri
     data = client.post("/v1/replies", json=reply_body()).json()
     assert "no_meta" in data["attempts"][0]["failed"]
     assert data["reply"] == GOOD_DRAFT
+
+
+def test_a_near_copy_of_a_recent_reply_is_rejected(llm: ScriptedLLM) -> None:
+    other = "The room was noisy all night and the shower was cold."
+    with TestClient(create_app(scripted_settings(llm))) as fresh:
+        llm.script({"text": GOOD_DRAFT})
+        first = fresh.post("/v1/replies", json=reply_body()).json()
+        assert first["source"] == "llm"
+        # Another review, the same draft again: a near-copy of the reply just given.
+        llm.script({"text": GOOD_DRAFT})
+        second = fresh.post("/v1/replies", json=reply_body(text=other, id="rev-2")).json()
+        assert "not_repeated" in second["attempts"][0]["failed"]
+        # The same review again (a CRM retry) is not a repeat of itself.
+        llm.script({"text": GOOD_DRAFT})
+        retry = fresh.post("/v1/replies", json=reply_body()).json()
+        assert retry["source"] == "llm"
+        assert "not_repeated" not in retry["attempts"][0]["failed"]

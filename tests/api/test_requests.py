@@ -139,5 +139,8 @@ def test_checks_endpoint_reports_every_check(client: TestClient) -> None:
         "no_generic": False,
         "language": True,
         "no_meta": True,
+        "no_unauthorized_offer": True,
+        "no_private_data": True,
+        "not_repeated": True,
     }
     assert data["language"] == "en"

@@ -1,0 +1,78 @@
+"""`no_private_data`: personal data from the review stays out of the public reply.
+
+Reviewers paste order numbers, their phone, their e-mail or their address; a reply
+that repeats them publishes them a second time, now endorsed by the business. The
+business's own phone and e-mail are of course allowed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from guardrails.validators import register_validator
+
+from .base import ReplyCheck, Verdict
+from .context import CheckContext
+from .lexicon import lexicons_for
+from .offline_channel import find_phones, is_date, national_number, region_for, same_line
+from .text import EMAIL, digits, normalize
+
+# Order, booking or customer numbers: five or more digits, or a code mixing letters
+# and digits (AB-123456, 7HX92K1).
+_REFERENCE = re.compile(
+    r"(?<![\w@.])(?=[A-Za-z\d-]*\d)(?=[A-Za-z\d-]*[A-Za-z])[A-Za-z\d][A-Za-z\d-]{5,}(?![\w@])"
+    r"|\d[\d\-/ ]{3,}\d"
+)
+
+
+def private_items(review: str, context: CheckContext) -> list[tuple[str, str]]:
+    """(kind, value) of the personal data the review contains, the business's own
+    contact details excepted."""
+    own_email = (context.contact.email or "").casefold()
+    region = region_for(context)
+    own_phone = national_number(context.contact.phone, region) if context.contact.phone else ""
+    items: list[tuple[str, str]] = []
+    items += [("e-mail address", e) for e in EMAIL.findall(review) if e.casefold() != own_email]
+    phones = find_phones(review, region)
+    items += [
+        ("phone number", p.text)
+        for p in phones
+        if not (own_phone and same_line(p.national, own_phone))
+    ]
+    phone_digits = {digits(p.text) for p in phones}
+    for match in _REFERENCE.finditer(review):
+        value = match.group().strip()
+        if len(digits(value)) >= 5 and digits(value) not in phone_digits and not is_date(value):
+            items.append(("reference number", value))
+    for lex in lexicons_for(context.language, review):
+        items += [("address", m.group()) for m in lex.address.finditer(normalize(review))]
+    return list(dict.fromkeys(items))
+
+
+def _appears(kind: str, value: str, draft: str, draft_digits: str) -> bool:
+    if kind in ("phone number", "reference number"):
+        wanted = digits(value)
+        return len(wanted) >= 5 and wanted in draft_digits
+    return normalize(value) in normalize(draft)
+
+
+@register_validator(name="replyguard/no_private_data", data_type="string")
+class NoPrivateData(ReplyCheck):
+    """Fails when the reply repeats an order number, phone, e-mail or address from the review."""
+
+    name = "no_private_data"
+
+    def check(self, text: str, context: CheckContext) -> Verdict:
+        draft_digits = digits(text)
+        leaked = [
+            (kind, value)
+            for kind, value in private_items(context.review_text, context)
+            if _appears(kind, value, text, draft_digits)
+        ]
+        if not leaked:
+            return Verdict.ok("Repeats no personal data from the review.")
+        listed = ", ".join(f"the {kind} “{value}”" for kind, value in leaked[:3])
+        return Verdict.fail(
+            f"The reply repeats personal data from the review in public: {listed}. "
+            "Remove it; details like these are settled in the private conversation."
+        )
