@@ -22,7 +22,7 @@ from replyguard.pipeline import ReplyPipeline
 from replyguard.settings import Settings
 from replyguard_checks.suite import CheckSuite
 
-from .corpus import CORPUS_DIR, corpus_report
+from .corpus import CORPUS_DIR, HOLDOUT_DIR, corpus_report
 from .dataset import CASES_DIR, EvalCase, load_cases
 from .html import render_html
 from .report import compare, summarize
@@ -90,9 +90,17 @@ def print_summary(console: Console, report: dict[str, Any]) -> None:
         console.print(table)
     detectors = report.get("detectors")
     if detectors:
-        table = Table(
-            title=f"check accuracy on {detectors['drafts']} labelled drafts (precision / recall)"
-        )
+        print_accuracy(console, detectors)
+    if holdout := report.get("detectors_holdout"):
+        print_accuracy(console, holdout, "blind held-out drafts")
+
+
+def print_accuracy(
+    console: Console, detectors: dict[str, Any], what: str = "labelled drafts"
+) -> None:
+    """The precision/recall table of the checks on the labelled corpus."""
+    if detectors:
+        table = Table(title=f"check accuracy on {detectors['drafts']} {what} (precision / recall)")
         table.add_column("check")
         languages = sorted({lang for v in detectors["by_check"].values() for lang in v} - {"all"})
         for lang in [*languages, "all"]:
@@ -125,7 +133,7 @@ def run_eval(
     console: Console | None = None,
 ) -> int:
     """Run the whole eval; returns the process exit code (0 ok, 1 gate failed)."""
-    console = console or Console(stderr=True)
+    console = console or Console(stderr=True, width=160)
     overrides: dict[str, Any] = {
         "llm_provider": provider,
         "llm_model": model,
@@ -182,6 +190,8 @@ def run_eval(
     }
     if with_corpus:
         report["detectors"] = corpus_report(suite, corpus_dir)
+        if any(HOLDOUT_DIR.glob("*.yaml")):
+            report["detectors_holdout"] = corpus_report(suite, HOLDOUT_DIR)
     baseline = json.loads(baseline_path.read_text(encoding="utf-8")) if baseline_path else None
     gate = compare(report, baseline, min_pass_rate, max_drop)
     report["gate"] = asdict(gate)

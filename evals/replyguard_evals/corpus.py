@@ -19,6 +19,9 @@ from replyguard_checks import CheckContext, Contact
 from replyguard_checks.suite import CheckSuite
 
 CORPUS_DIR = Path(__file__).resolve().parents[1] / "corpus"
+#: Drafts written without sight of the checks' code or lexicons, never tuned against:
+#: the honest measure. Reported, not asserted.
+HOLDOUT_DIR = Path(__file__).resolve().parents[1] / "holdout"
 
 
 @dataclass(frozen=True, slots=True)

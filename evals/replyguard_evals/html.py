@@ -28,6 +28,7 @@ def render_html(report: dict[str, Any]) -> str:
         summary=report["summary"],
         gate=report.get("gate"),
         detectors=detectors,
+        detectors_holdout=report.get("detectors_holdout"),
         detector_languages=languages,
         failing=[c for c in report["cases"] if not c["passed"]],
         pct=_pct,

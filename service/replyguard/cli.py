@@ -97,6 +97,50 @@ def bench(
     run_bench(rounds)
 
 
+@app.command()
+def accuracy(
+    report: Annotated[
+        Path | None, typer.Option(help="Also write the scores (and every mistake) as JSON.")
+    ] = None,
+    min_score: Annotated[
+        float,
+        typer.Option(min=0.0, max=1.0, help="Exit 1 when a check's precision or recall is lower."),
+    ] = 0.0,
+    corpus: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder of labelled drafts (default evals/corpus; evals/holdout is blind)."
+        ),
+    ] = None,
+) -> None:
+    """Precision and recall of every check, per language, on a labelled corpus."""
+    import json
+
+    from rich.console import Console
+
+    from replyguard.api.app import shared_suite
+    from replyguard_evals.command import print_accuracy
+    from replyguard_evals.corpus import CORPUS_DIR, corpus_report
+
+    scores = corpus_report(shared_suite(), corpus or CORPUS_DIR)
+    print_accuracy(Console(width=160), scores)
+    for mistake in scores["mistakes"]:
+        print(
+            f"{mistake['kind']}: {mistake['check']} [{mistake['language']}] {mistake['draft'][:90]}"
+        )
+    if report:
+        report.write_text(json.dumps(scores, indent=2, ensure_ascii=False), encoding="utf-8")
+    low = [
+        f"{check} {lang}"
+        for check, by_lang in scores["by_check"].items()
+        for lang, s in by_lang.items()
+        if min(s["precision"], s["recall"]) < min_score
+    ]
+    if low:
+        print("below the minimum score: " + ", ".join(low))
+        raise typer.Exit(1)
+
+
 @app.callback()
 def _root() -> None:
     """Guarded replies to negative customer reviews."""
