@@ -7,6 +7,7 @@ process: the models take a second and some hundred MB to load.
 
 from __future__ import annotations
 
+import re
 from functools import cache, lru_cache
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
@@ -49,6 +50,52 @@ def detect(text: str, default: str = "en") -> str:
         return default
     code = found.iso_code_639_1.name.lower()
     return code if code in SUPPORTED_LANGUAGES else default
+
+
+# Languages a reply can drift into that the restricted detector cannot tell from the
+# expected one (it only knows the nine): Croatian for Slovenian, Russian for Bulgarian.
+NEIGHBOURS: dict[str, tuple[str, ...]] = {
+    "sl": ("hr", "bs", "sr"),
+    "bg": ("ru", "mk", "uk", "sr"),
+    "pl": ("cs", "sk"),
+    "es": ("ca", "pt", "it"),
+    "fr": ("ca", "it"),
+    "nl": ("af",),
+    "de": (),
+    "en": (),
+}
+_KANA = re.compile("[\u3040-\u30ff]")
+
+
+@cache
+def _neighbour_detector(language: str) -> LanguageDetector | None:
+    codes = [language, *NEIGHBOURS.get(language, ())]
+    if len(codes) < 2:
+        return None
+    languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, c.upper())) for c in codes]
+    # Not preloaded: only the models of languages whose replies are checked get loaded.
+    return LanguageDetectorBuilder.from_languages(*languages).build()
+
+
+def neighbour(text: str, language: str) -> str | None:
+    """A language close to `language` that `text` is really written in, if any:
+    "hr" for a Croatian reply to a Slovenian review, "ja" for Japanese for Chinese."""
+    if language == "zh":
+        return "ja" if len(_KANA.findall(text)) >= 3 else None
+    detector = _neighbour_detector(language)
+    if detector is None:
+        return None
+    found = detector.detect_language_of(text)
+    if found is None:
+        return None
+    code = found.iso_code_639_1.name.lower()
+    return None if code == language else code
+
+
+def language_name(code: str) -> str:
+    if code in NAMES:
+        return NAMES[code]
+    return Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())).name.title()
 
 
 def confidence(text: str, language: str) -> float:

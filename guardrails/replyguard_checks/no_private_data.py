@@ -49,11 +49,22 @@ def private_items(review: str, context: CheckContext) -> list[tuple[str, str]]:
     return list(dict.fromkeys(items))
 
 
-def _appears(kind: str, value: str, draft: str, draft_digits: str) -> bool:
-    if kind in ("phone number", "reference number"):
+def _plain(text: str) -> str:
+    """Lower case, without commas and doubled spaces: "Calle Mayor, 12" = "calle mayor 12"."""
+    return " ".join(normalize(text).replace(",", " ").split())
+
+
+def _appears(kind: str, value: str, draft: str, context: CheckContext) -> bool:
+    if kind == "phone number":
+        region = region_for(context)
+        wanted = national_number(value, region)
+        return any(same_line(p.national, wanted) for p in find_phones(draft, region)) or (
+            len(digits(value)) >= 7 and digits(value) in digits(draft)
+        )
+    if kind == "reference number":
         wanted = digits(value)
-        return len(wanted) >= 5 and wanted in draft_digits
-    return normalize(value) in normalize(draft)
+        return len(wanted) >= 5 and wanted in digits(draft)
+    return _plain(value) in _plain(draft)
 
 
 @register_validator(name="replyguard/no_private_data", data_type="string")
@@ -63,11 +74,10 @@ class NoPrivateData(ReplyCheck):
     name = "no_private_data"
 
     def check(self, text: str, context: CheckContext) -> Verdict:
-        draft_digits = digits(text)
         leaked = [
             (kind, value)
             for kind, value in private_items(context.review_text, context)
-            if _appears(kind, value, text, draft_digits)
+            if _appears(kind, value, text, context)
         ]
         if not leaked:
             return Verdict.ok("Repeats no personal data from the review.")

@@ -59,7 +59,8 @@ def find_offers(text: str, context: CheckContext) -> list[tuple[str, str]]:
                 found.append((kind, match.group().strip()))
         for amount in _AMOUNT.finditer(clause):
             value = digits(amount.group())
-            if value and not any(value in digits(item) for item in context.compensation):
+            quoted = value in digits(context.review_text)  # the review's own price
+            if value and not quoted and not any(value in digits(i) for i in context.compensation):
                 found.append(("amount", amount.group().strip()))
     return list(dict.fromkeys(found))
 

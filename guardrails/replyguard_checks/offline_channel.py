@@ -132,7 +132,10 @@ class OfflineChannel(ReplyCheck):
         foreign = [p.text for p in phones if not (own_phone and same_line(p.national, own_phone))]
         foreign += [e for e in emails if e.casefold() != own_email]
         # A link is a channel too, and the profile has none: models invent them.
-        foreign += [u.rstrip(".,)") for u in URL.findall(text)]
+        business = context.business_name.casefold()
+        foreign += [
+            u.rstrip(".,)") for u in URL.findall(text) if u.rstrip(".,)").casefold() not in business
+        ]
         has_phone = bool(own_phone) and any(same_line(p.national, own_phone or "") for p in phones)
         has_email = bool(own_email) and any(e.casefold() == own_email for e in emails)
 

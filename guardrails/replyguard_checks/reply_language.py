@@ -13,7 +13,7 @@ from guardrails.validators import register_validator
 
 from .base import ReplyCheck, Verdict
 from .context import CheckContext
-from .language import NAMES, confidence, detect
+from .language import NAMES, confidence, detect, language_name, neighbour
 from .text import URL, mask_terms, normalize, without_addresses, word_count
 
 _MIN_WORDS = 6
@@ -37,13 +37,16 @@ class ReplyLanguage(ReplyCheck):
             return Verdict.ok(f"Too short to tell the language; assumed {expected}.")
         found = detect(prose, default=context.language)
         if found == context.language:
-            return Verdict.ok(f"Written in {expected}.")
-        if confidence(prose, context.language) >= _MIN_CONFIDENCE:
+            close = neighbour(prose, context.language)
+            if close is None:
+                return Verdict.ok(f"Written in {expected}.")
+            found = close
+        if found in NAMES and confidence(prose, context.language) >= _MIN_CONFIDENCE:
             return Verdict.ok(
                 f"Written in {expected}, though parts read like {NAMES.get(found, found)} "
                 "(not confident)."
             )
         return Verdict.fail(
-            f"The reply is written in {NAMES.get(found, found)}, but the review is in "
+            f"The reply is written in {language_name(found)}, but the review is in "
             f"{expected}. Write the whole reply in {expected}."
         )

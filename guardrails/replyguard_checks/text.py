@@ -25,7 +25,14 @@ EMAIL = re.compile(
     r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
 )
-URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
+# Links with a scheme or www., and bare domains ("help.example.com/sync", "shop.pl").
+URL = re.compile(
+    r"\b(?:https?://|www\.)\S+"
+    r"|(?<![@\w.\-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+"
+    r"(?:com|org|net|info|biz|io|app|co|shop|store|online|site|example|[a-z]{2})"
+    r"(?:/[^\s,;:!?)\]]*)?(?![\w@\-])",
+    re.IGNORECASE,
+)
 
 
 def normalize(text: str) -> str:
