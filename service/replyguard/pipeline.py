@@ -11,6 +11,7 @@ import asyncio
 import logging
 import re
 import time
+import uuid
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import cast
@@ -276,6 +277,7 @@ class ReplyPipeline:
         """Record the reply for `not_repeated`, and build the response."""
         self._remember(case, text)
         return ReplyResponse(
+            id=uuid.uuid4().hex,
             reply=text,
             source=source,
             passed=all(r.passed for r in results),

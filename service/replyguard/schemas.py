@@ -231,6 +231,9 @@ class Usage(BaseModel):
 
 
 class ReplyResponse(BaseModel):
+    id: str = Field(
+        description="This reply's id, made by the service: the key for feedback and records."
+    )
     reply: str
     source: Source
     passed: bool = Field(description="True when the reply passed every check.")
