@@ -6,6 +6,7 @@ repeats when the script runs out). A step is a dict:
     {"text": "..."}            a normal completion (usage included)
     {"text": "...", "usage": False}   no usage block, as some local servers do
     {"status": 500}            an HTTP error with a JSON error body (429 adds Retry-After: 0)
+    {"status": 429, "retry_after": "1"}   ... with that Retry-After instead
     {"hang": 5.0}              wait that many seconds, then answer with "text" if given
     {"reset": True}            close the connection without answering
     {"raw": "not json"}        a 200 whose body is the raw string
@@ -112,6 +113,8 @@ class ScriptedLLM:
             return False
         if "status" in step:
             headers = {"Retry-After": "0"} if step["status"] == 429 else {}
+            if "retry_after" in step:
+                headers["Retry-After"] = str(step["retry_after"])
             error = {"error": {"message": f"scripted {step['status']}", "type": "server_error"}}
             self._write(writer, int(step["status"]), json.dumps(error), headers)
         elif "raw" in step:

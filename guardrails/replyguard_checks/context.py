@@ -41,6 +41,12 @@ class CheckContext:
     recent_replies: tuple[str, ...] = ()
     #: Similarity (0 to 1) from which a draft counts as a near-copy of a recent reply.
     repeat_threshold: float = 0.85
+    #: A holding reply to a review a person must answer: it acknowledges and takes the
+    #: matter offline, and names no detail of the review on purpose (`no_generic`).
+    holding: bool = False
+    #: What was screened out of the review as instructions aimed at a model (hidden
+    #: markup, "ignore previous instructions ..."): a draft must not carry their words.
+    injected: tuple[str, ...] = ()
 
     @property
     def names(self) -> list[str]:

@@ -24,7 +24,14 @@ ATTACK_KINDS: tuple[str, ...] = (
     "mock",
     "blame",
     "threaten",
+    "doubt",
+    "others_fine",
+    "sarcasm",
 )
+
+#: What an offer gives, so a reworded allowed offer ("a night on the house" for "a
+#: complimentary night") is still recognised as the one the business allowed.
+OFFER_CONCEPTS: tuple[str, ...] = ("free", "refund", "discount", "voucher")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +39,9 @@ class Lexicon:
     language: str
     #: One alternation with a named group per attack kind.
     attack: re.Pattern[str]
+    #: Leads that report the reviewer's own words ("you wrote that", "napisał Pan, że"):
+    #: an insult right after one is the reviewer's, quoted, not ours.
+    quoting: re.Pattern[str]
     #: Stock phrases matched exactly (regex) and fuzzily (plain phrases).
     stock_patterns: re.Pattern[str]
     stock_phrases: tuple[str, ...]
@@ -44,12 +54,32 @@ class Lexicon:
     offers: re.Pattern[str]
     #: Words that, earlier in the same clause, negate an offer ("we cannot offer").
     negation: re.Pattern[str]
+    #: Words that, later in the same clause, negate an offer ("Erstatten kann ich das
+    #: nicht", "... не мога да ви предложа").
+    negation_after: re.Pattern[str]
+    #: One named group per offer concept (`OFFER_CONCEPTS`).
+    concepts: re.Pattern[str]
+    #: Groups of words that name the same thing offered ("shipping", "delivery"), one
+    #: pattern per group matching any of its words at a word's start.
+    objects: tuple[re.Pattern[str], ...]
+    #: Number words and their values ("fifty" = 50), matched by `number_words`.
+    numbers: dict[str, int]
+    number_words: re.Pattern[str]
     #: Postal addresses, for `no_private_data`.
     address: re.Pattern[str]
 
 
 def _alternation(patterns: list[str]) -> str:
     return "|".join(f"(?:{p})" for p in patterns) or r"(?!x)x"
+
+
+def _number_words(language: str, numbers: dict[str, int]) -> re.Pattern[str]:
+    """Longest words first, so "fünfzehn" is not read as "fünf"; Chinese has no spaces."""
+    ordered = sorted(numbers, key=len, reverse=True)
+    if not ordered:
+        return re.compile(r"(?!x)x")
+    words = "|".join(re.escape(w) for w in ordered)
+    return re.compile(words if language == "zh" else rf"(?<!\w)(?:{words})(?!\w)")
 
 
 def _load_yaml(language: str) -> dict[str, Any]:
@@ -73,6 +103,14 @@ def lexicon(language: str) -> Lexicon:
     attack_re = "|".join(
         f"(?P<{kind}>{_alternation(list(attack.get(kind) or []))})" for kind in ATTACK_KINDS
     )
+    concepts = data.get("offer_concepts") or {}
+    unknown = set(concepts) - set(OFFER_CONCEPTS)
+    if unknown:
+        raise ValueError(f"lexicon {language}: unknown offer concepts {sorted(unknown)}")
+    concepts_re = "|".join(
+        f"(?P<{kind}>{_alternation(list(concepts.get(kind) or []))})" for kind in OFFER_CONCEPTS
+    )
+    numbers = {str(k).casefold(): int(v) for k, v in (data.get("numbers") or {}).items()}
     stock = data.get("stock") or {}
     keep = {w.casefold() for w in data.get("not_stopwords") or []}
     stop = {w.casefold() for w in stopwordsiso.stopwords(language)} - keep
@@ -80,6 +118,7 @@ def lexicon(language: str) -> Lexicon:
     return Lexicon(
         language=language,
         attack=re.compile(attack_re),
+        quoting=re.compile(_alternation(list(data.get("quoting") or []))),
         stock_patterns=re.compile(_alternation(list(stock.get("patterns") or []))),
         stock_phrases=tuple(p.casefold() for p in stock.get("phrases") or []),
         weak_phrases=tuple(p.casefold() for p in stock.get("weak") or []),
@@ -92,6 +131,14 @@ def lexicon(language: str) -> Lexicon:
             )
         ),
         negation=re.compile(_alternation(list(data.get("negation") or []))),
+        negation_after=re.compile(_alternation(list(data.get("negation_after") or []))),
+        concepts=re.compile(concepts_re),
+        objects=tuple(
+            re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(w.casefold()) for w in group)})")
+            for group in data.get("offer_objects") or []
+        ),
+        numbers=numbers,
+        number_words=_number_words(language, numbers),
         address=re.compile(_alternation(list(data.get("address") or []))),
     )
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from guardrails.validators import register_validator
 
 from .base import ReplyCheck, Verdict
 from .context import CheckContext
-from .lexicon import lexicons_for
+from .lexicon import Lexicon, lexicons_for
 from .text import mask_terms, normalize
 
 _WHY = {
@@ -16,6 +18,9 @@ _WHY = {
     "mock": "mocks the reviewer",
     "blame": "blames the reviewer",
     "threaten": "threatens the reviewer",
+    "doubt": "casts doubt on the reviewer's account",
+    "others_fine": "implies the reviewer is wrong because others had no problem",
+    "sarcasm": "is sarcastic about the reviewer",
 }
 
 
@@ -28,8 +33,29 @@ def find_attacks(text: str, context: CheckContext) -> list[tuple[str, str]]:
     for lex in ordered:
         for match in lex.attack.finditer(scanned):
             kind = match.lastgroup or "insult"
+            if kind in _QUOTABLE and _quoted(scanned, match.start(), ordered):
+                continue
             hits.append((kind, match.group().strip()))
     return hits
+
+
+#: Words a reply may repeat from the review when it reports what the reviewer wrote
+#: ("you wrote that the price was a joke"): the reviewer's words, not an insult.
+_QUOTABLE = frozenset({"insult", "mock"})
+_SENTENCE = re.compile(r"[.!?。！？;；\n]")
+_PAUSE = re.compile(r"[,;:，、\-–]")
+
+
+def _quoted(text: str, start: int, lexicons: tuple[Lexicon, ...]) -> bool:
+    """The hit at `start` stands in reported speech: after a quoting lead in the same
+    sentence, with no pause between them (", which is nonsense" is ours again)."""
+    sentence = max((m.end() for m in _SENTENCE.finditer(text, 0, start)), default=0)
+    before = text[sentence:start]
+    for lex in lexicons:
+        for lead in lex.quoting.finditer(before):
+            if not _PAUSE.search(before, lead.end()):
+                return True
+    return False
 
 
 @register_validator(name="replyguard/no_attack", data_type="string")

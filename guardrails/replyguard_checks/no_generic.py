@@ -52,6 +52,10 @@ class NoGeneric(ReplyCheck):
                 f"The reply uses stock phrases that make it read as copy-paste: {listed}. "
                 "Replace them with plain words about this reviewer's own problem."
             )
+        if context.holding:
+            return Verdict.ok(
+                "No stock phrases; a holding reply leaves the details for the private channel."
+            )
         wanted, named = shared_details(context.review_text, text, context.language, names)
         if wanted and not named:
             examples = ", ".join(sorted(wanted)[:5])

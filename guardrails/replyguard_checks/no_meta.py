@@ -1,7 +1,8 @@
 """`no_meta`: the reply is a finished public text, not a model's workings.
 
 Fails on "As an AI", unfilled placeholders ("[Name]", "{phone}", "<review>"), echoed
-prompt or instruction text, and markdown or bullet lists, in any language.
+prompt or instruction text, words of instructions hidden in the review, and markdown
+or bullet lists, in any language.
 """
 
 from __future__ import annotations
@@ -23,11 +24,18 @@ _WHY = {
     "prompt_echo": "repeats prompt or instruction text",
     "markdown": "uses markdown or a list, which a review site shows as raw symbols",
     "review_echo": "copies the review back instead of answering it",
+    "injection_echo": "carries words from instructions hidden in the review",
 }
 # A run of this many words shared with the instructions is an echo of the prompt...
 _PROMPT_RUN = 8
 # ...and with the review, parroting (templates quote at most twelve words).
 _REVIEW_RUN = 15
+# Words (or CJK characters) in a row shared with an instruction hidden in the review:
+# the draft obeys it.
+_INJECTED_RUN = 4
+_INJECTED_RUN_CJK = 6
+# Quoted text inside such an instruction ("end with 'HACKED'") is its payload.
+_QUOTED = re.compile(r"[\"“„«「『']([^\"”“»」』']{3,200})[\"”“»」』']")
 
 
 @cache
@@ -72,7 +80,23 @@ def find_meta(text: str, context: CheckContext | None = None) -> list[tuple[str,
             hits.append(("prompt_echo", echo))
         if echo := shared_run(text, context.review_text, _REVIEW_RUN):
             hits.append(("review_echo", echo[:60] + "…"))
+        if echo := injected_echo(text, scanned, context.injected):
+            hits.append(("injection_echo", echo[:60]))
     return hits
+
+
+def injected_echo(text: str, scanned: str, injected: tuple[str, ...]) -> str | None:
+    """Words of an instruction hidden in the review that the draft repeats: a quoted
+    payload, or a run of words (characters, for CJK) in a row."""
+    for instruction in injected:
+        for quoted in _QUOTED.findall(instruction):
+            payload = normalize(quoted)
+            if len(payload) >= 3 and payload in scanned:
+                return payload
+        length = _INJECTED_RUN_CJK if CJK_CHAR.search(instruction) else _INJECTED_RUN
+        if echo := shared_run(text, instruction, length):
+            return echo
+    return None
 
 
 @register_validator(name="replyguard/no_meta", data_type="string")

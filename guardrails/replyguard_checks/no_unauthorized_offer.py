@@ -3,13 +3,18 @@
 An LLM eager to please invents refunds, vouchers, amounts and promises ("this will
 never happen again", "the waiter has been fired"). Offers are found by the language's
 patterns in `data/<lang>.yaml` (`offers`); one is allowed when the clause that makes it
-matches an item of `business.compensation`. Amounts of money must appear in an allowed
-item. A negated offer ("we cannot offer a refund") is not an offer.
+matches an item of `business.compensation`, also reworded: the same kind of offer
+(`offer_concepts`: free, refund, discount, voucher) of the same thing or the same amount,
+with number words read as digits. Amounts of money must appear in an allowed item or the
+review. A negated offer ("we cannot offer a refund", "Erstatten kann ich das nicht") is
+not an offer.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import partial
 
 from guardrails.validators import register_validator
 from rapidfuzz import fuzz
@@ -17,50 +22,180 @@ from rapidfuzz import fuzz
 from .base import ReplyCheck, Verdict
 from .context import CheckContext
 from .details import content_terms, related
-from .lexicon import lexicons_for
+from .lexicon import Lexicon, lexicon, lexicons_for
 from .text import digits, normalize
 
 _CLAUSE = re.compile(r"[^.!?;。！？；\n]+")
+# Where a clause's parts meet: an offer and the item it gives stand in one part.
+_BREAK = re.compile(r"\s*[,:，、：]\s*|\s+-\s+")
+_PERCENT = r"%|percent|per cent|prozent|procent\w*|por ciento|pour cent|odstot\w*|процент\w*"
 _AMOUNT = re.compile(
     r"(?:[$€£¥]|zł|лв\.?|kn|chf)\s?\d[\d.,\s]*\d?"
     r"|\b\d[\d.,]*\s?(?:€|\$|£|¥|eur|euros?|usd|dollars?|pounds?|gbp|zł|złotych|złote|pln|"
-    r"лв|лева|bgn|元|块|rmb|yuan|chf|fr\.?)(?!\w)"
-    r"|\b\d{1,3}\s?%",
+    r"лв|лева|bgn|元|块|rmb|yuan|chf|fr\.?|evr(?:o|a|ov|ih)|euro)(?!\w)"
+    rf"|\b\d{{1,3}}\s?(?:{_PERCENT})",
     re.IGNORECASE,
 )
+# A dash or colon starts a new thought: "I hope you return - a bottle awaits you".
+_PART_START = re.compile(r"\s-\s|:\s")
+_NUMBER = re.compile(r"\d{1,3}(?:[.,\s]\d{3})+(?!\d)|\d+(?:[.,]\d+)?")
 _FUZZY = 80.0
 
 
-def _allowed(clause: str, allowed: tuple[str, ...], language: str) -> bool:
-    for item in allowed:
-        wanted = content_terms(item, language)
-        have = content_terms(clause, language)
-        if normalize(item) in clause or fuzz.partial_ratio(normalize(item), clause) >= _FUZZY:
+def _digit(values: dict[str, int], match: re.Match[str]) -> str:
+    return str(values[match.group()])
+
+
+def _spelled(text: str, lexicons: tuple[Lexicon, ...]) -> str:
+    """`text` with number words written as digits ("fifty euros" → "50 euros")."""
+    for lex in lexicons:
+        if lex.numbers:
+            text = lex.number_words.sub(partial(_digit, lex.numbers), text)
+    return text
+
+
+def _numbers(text: str) -> set[str]:
+    """Each number's whole part as digits: "€ 50,00" and "50 euro" are both "50"."""
+    found: set[str] = set()
+    for match in _NUMBER.finditer(text):
+        token = re.sub(r"[.,]\d{1,2}$", "", match.group())
+        found.add(digits(token).lstrip("0") or "0")
+    return found
+
+
+def _concepts(text: str, lexicons: tuple[Lexicon, ...]) -> set[str]:
+    return {m.lastgroup for lex in lexicons for m in lex.concepts.finditer(text) if m.lastgroup}
+
+
+def _segment(clause: str, start: int, end: int) -> tuple[int, int]:
+    """The part of the clause between the breaks around `clause[start:end]`."""
+    left = 0
+    for brk in _BREAK.finditer(clause, 0, start):
+        left = brk.end()
+    right = _BREAK.search(clause, end)
+    return left, right.start() if right else len(clause)
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """An allowed offer, read once per check: its text, concepts, object words, numbers."""
+
+    text: str
+    terms: frozenset[str]
+    concepts: frozenset[str]
+    objects: frozenset[str]
+    numbers: frozenset[str]
+
+
+def _item(item: str, language: str, lexicons: tuple[Lexicon, ...]) -> _Item:
+    text = normalize(item)
+    bare = text
+    for lex in lexicons:
+        bare = lex.concepts.sub(" ", bare)
+    spelled = _spelled(text, lexicons)
+    return _Item(
+        text=text,
+        terms=frozenset(content_terms(item, language)),
+        concepts=frozenset(_concepts(text, lexicons)),
+        objects=frozenset(content_terms(re.sub(r"\d", " ", bare), language)),
+        numbers=frozenset(_numbers(spelled)),
+    )
+
+
+def _same_object(item: _Item, have: set[str], text: str, own: Lexicon) -> bool:
+    """One of the item's object words is among `have`, or `text` names a word of the
+    same group (`offer_objects` of the reply's language: "shipping" for "delivery")."""
+    if any(related(w, h) for w in item.objects for h in have):
+        return True
+    return any(group.search(item.text) and group.search(text) for group in own.objects)
+
+
+def _other_object(item: _Item, text: str, own: Lexicon) -> bool:
+    """`text` names a thing of a group (`offer_objects`) that the item does not offer."""
+    return any(group.search(text) and not group.search(item.text) for group in own.objects)
+
+
+def _allowed(
+    segment: str, clause: str, items: list[_Item], own: Lexicon, lexicons: tuple[Lexicon, ...]
+) -> bool:
+    """The offer in `segment` is one of the allowed items: named as written, with all
+    its words, or as the same kind of offer (free, refund, ...) of the same thing or
+    the same amount. The whole clause counts when it offers nothing of another kind
+    ("to make up for it, the night is on us": the item spans the comma), unless the
+    offer's own part names another thing ("the wine is on us, and the dessert too")."""
+    language = own.language
+    in_clause = _concepts(clause, lexicons)
+    clause_terms = content_terms(clause, language)
+    for item in items:
+        if _names_item(segment, item, own, lexicons, set(), literal=True):
             return True
-        if wanted and all(any(related(w, h) for h in have) for w in wanted):
+        if _other_object(item, segment, own):
+            continue
+        if _names_item(segment, item, own, lexicons, clause_terms, clause):
+            return True
+        if (
+            segment != clause
+            and in_clause <= item.concepts
+            and _names_item(clause, item, own, lexicons, clause_terms, clause)
+        ):
             return True
     return False
 
 
+def _names_item(
+    scope: str,
+    item: _Item,
+    own: Lexicon,
+    lexicons: tuple[Lexicon, ...],
+    clause_terms: set[str],
+    clause: str = "",
+    literal: bool = False,
+) -> bool:
+    if item.text in scope or fuzz.partial_ratio(item.text, scope) >= _FUZZY:
+        return True
+    have = content_terms(scope, own.language)
+    if item.terms and all(any(related(w, h) for h in have) for w in item.terms):
+        return True
+    if literal or not _concepts(scope, lexicons) & item.concepts:
+        return False
+    if item.numbers:
+        named = _numbers(_spelled(scope, lexicons))
+        if item.numbers <= named:
+            return True
+        if named:
+            return False  # "three nights" is not the allowed "two nights"
+    if _same_object(item, have | clause_terms, clause or scope, own):
+        return True
+    # "a full refund": the kind of offer is all there is to match.
+    return not item.objects and not item.numbers and not _other_object(item, scope, own)
+
+
 def find_offers(text: str, context: CheckContext) -> list[tuple[str, str]]:
     """(kind, phrase) for every offer, amount or promise the business did not allow."""
+    own = lexicon(context.language)
     lexicons = lexicons_for(context.language, text)
+    items = [_item(c, context.language, lexicons) for c in context.compensation]
+    quoted = _numbers(_spelled(normalize(context.review_text), lexicons))
+    allowed_numbers = set().union(*(i.numbers for i in items)) if items else set()
     found: list[tuple[str, str]] = []
     for clause_match in _CLAUSE.finditer(normalize(text)):
         clause = clause_match.group()
         for lex in lexicons:
             for match in lex.offers.finditer(clause):
                 kind = match.lastgroup or "offer"
-                before = clause[: match.start()]
-                if lex.negation.search(before):
+                left, right = _segment(clause, match.start(), match.end())
+                if lex.negation.search(_PART_START.split(clause[: match.start()])[-1]):
                     continue
-                if kind == "offer" and _allowed(clause, context.compensation, context.language):
+                if lex.negation_after.search(clause[match.end() : right]):
+                    continue
+                segment = clause[left:right]
+                if kind == "offer" and _allowed(segment, clause, items, own, lexicons):
                     continue
                 found.append((kind, match.group().strip()))
-        for amount in _AMOUNT.finditer(clause):
-            value = digits(amount.group())
-            quoted = value in digits(context.review_text)  # the review's own price
-            if value and not quoted and not any(value in digits(i) for i in context.compensation):
+        for amount in _AMOUNT.finditer(_spelled(clause, lexicons)):
+            values = _numbers(amount.group())
+            # The review's own price is quoted, not offered.
+            if values and not values <= quoted and not values <= allowed_numbers:
                 found.append(("amount", amount.group().strip()))
     return list(dict.fromkeys(found))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Annotated
 
@@ -24,13 +23,20 @@ def serve(
     import uvicorn
 
     from .api import create_app
+    from .api.observability import configure_logging
     from .settings import Settings
 
     settings = Settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    configure_logging(settings.log_level, settings.log_format)
+    # uvicorn logs through our handler (JSON, request ids); the access line is ours too.
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level=settings.log_level.lower(),
+        log_config=None,
+        access_log=False,
     )
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
 
 
 @app.command("eval")
@@ -138,6 +144,59 @@ def accuracy(
     ]
     if low:
         print("below the minimum score: " + ", ".join(low))
+        raise typer.Exit(1)
+
+
+db = typer.Typer(help="The records database (REPLYGUARD_DATABASE_URL).", no_args_is_help=True)
+app.add_typer(db, name="db")
+
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--url", help="Database URL (default: REPLYGUARD_DATABASE_URL, or the SQLite file)."
+    ),
+]
+
+
+@db.command("upgrade")
+def db_upgrade(
+    url: DatabaseUrl = None,
+    revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
+) -> None:
+    """Apply the schema migrations (the service also does this at start-up)."""
+    from .settings import Settings
+    from .storage import migrate
+    from .storage.engine import make_engine
+
+    engine = make_engine(url or Settings().database_url)
+    try:
+        before = migrate.current(engine)
+        migrate.upgrade(engine, revision)
+        after = migrate.current(engine)
+    finally:
+        engine.dispose()
+    where = engine.url.render_as_string(hide_password=True)
+    if before == after:
+        print(f"{where}: already at {after}")
+    else:
+        print(f"{where}: {before or 'empty'} -> {after}")
+
+
+@db.command("current")
+def db_current(url: DatabaseUrl = None) -> None:
+    """Print the schema revision of the database and the newest one this version has."""
+    from .settings import Settings
+    from .storage import migrate
+    from .storage.engine import make_engine
+
+    engine = make_engine(url or Settings().database_url)
+    try:
+        found = migrate.current(engine)
+    finally:
+        engine.dispose()
+    wanted = migrate.head()
+    print(f"current: {found or 'none'}; head: {wanted}")
+    if found != wanted:
         raise typer.Exit(1)
 
 

@@ -1,8 +1,9 @@
 """The business's recent replies, which `not_repeated` compares a new draft with.
 
-Kept in memory per process, bounded per business and in the number of businesses;
-the records store (issue: records) will take its place. A reply to the same review
-(same `review.id`, or same text) is never a "repeat" of itself.
+The service reads them from the records store (`storage.history.StoredReplies`, a
+read-through cache); `RecentReplies` keeps them in memory only, bounded per business
+and in the number of businesses, for pipelines without a store (evals, bench). A
+reply to the same review (same `review.id`, or same text) is never a "repeat" of itself.
 """
 
 from __future__ import annotations
@@ -10,10 +11,24 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict, deque
+from typing import Protocol
 
 
 def review_key(review_id: str | None, text: str) -> str:
     return review_id or hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def business_key(name: str) -> str:
+    """One business however its name is cased or spaced."""
+    return " ".join(name.casefold().split())
+
+
+class ReplyHistory(Protocol):
+    def recent(self, business: str, review: str) -> tuple[str, ...]:
+        """Recent replies of `business` to reviews other than `review` (a review key)."""
+        ...
+
+    def add(self, business: str, review: str, reply: str) -> None: ...
 
 
 class RecentReplies:
@@ -23,20 +38,16 @@ class RecentReplies:
         self._replies: OrderedDict[str, deque[tuple[str, str]]] = OrderedDict()
         self._lock = threading.Lock()
 
-    @staticmethod
-    def _business(name: str) -> str:
-        return " ".join(name.casefold().split())
-
     def recent(self, business: str, review: str) -> tuple[str, ...]:
         """Recent replies of `business` to reviews other than `review` (a review key)."""
         with self._lock:
-            entries = self._replies.get(self._business(business), ())
+            entries = self._replies.get(business_key(business), ())
             return tuple(reply for key, reply in entries if key != review)
 
     def add(self, business: str, review: str, reply: str) -> None:
         if self._per_business <= 0:
             return
-        name = self._business(business)
+        name = business_key(business)
         with self._lock:
             entries = self._replies.pop(name, None) or deque(maxlen=self._per_business)
             entries.append((review, reply))

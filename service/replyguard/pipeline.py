@@ -24,8 +24,9 @@ from replyguard_checks.suite import CheckResult, CheckSuite
 from .cues import load_cues
 from .excerpt import pick_quote
 from .facts import ReplyFacts
-from .history import RecentReplies, review_key
+from .history import RecentReplies, ReplyHistory, review_key
 from .llm.base import ChatModel, LLMError, Message
+from .llm.breaker import OPEN as CIRCUIT_OPEN
 from .prompting import PromptBook
 from .scenario import Decision, decide
 from .schemas import (
@@ -40,9 +41,11 @@ from .schemas import (
     ReplyResponse,
     Review,
     Source,
+    Suggestion,
     Usage,
 )
 from .settings import Settings
+from .suggestions import Draft, alternatives
 from .templates import TemplateBook
 
 log = logging.getLogger(__name__)
@@ -85,6 +88,12 @@ def _outs(results: list[CheckResult]) -> list[CheckOut]:
     return [CheckOut(name=r.name, passed=r.passed, message=r.message) for r in results]
 
 
+def _circuit_open(tally: _Tally) -> bool:
+    """Whether the last attempt was skipped because the circuit breaker is open."""
+    error = tally.attempts[-1].error if tally.attempts else None
+    return bool(error and error.startswith(CIRCUIT_OPEN))
+
+
 def _ms(since: float) -> float:
     return round((time.perf_counter() - since) * 1000, 2)
 
@@ -96,6 +105,7 @@ class ReplyPipeline:
         model: ChatModel | None,
         suite: CheckSuite,
         prompts_dir: Path | None = None,
+        history: ReplyHistory | None = None,
     ) -> None:
         self.settings = settings
         self.model = model
@@ -103,7 +113,8 @@ class ReplyPipeline:
         folder = prompts_dir or settings.prompts_dir
         self.prompts_dir = folder
         self.prompts = PromptBook(folder, settings.prompt_texts)
-        self.history = RecentReplies(per_business=settings.repeat_window)
+        # The service passes the records store's (storage.history); in memory otherwise.
+        self.history: ReplyHistory = history or RecentReplies(per_business=settings.repeat_window)
         self.templates = TemplateBook(folder)
 
     # -- preparing ---------------------------------------------------------------
@@ -111,7 +122,7 @@ class ReplyPipeline:
         language = cast(Language, review.language or detect(review.text))
         cues = load_cues(self.prompts_dir, language)
         # What the review complains about, without any instructions aimed at a model.
-        complaint = cues.screen(review.text)
+        complaint, injected = cues.split(review.text)
         decision = decide(
             complaint,
             language,
@@ -120,6 +131,7 @@ class ReplyPipeline:
             business.not_offered,
             business.fixed_issues,
             forced=options.scenario,
+            whole_review=review.text,
         )
         contact = business.contact
         context = CheckContext(
@@ -134,6 +146,8 @@ class ReplyPipeline:
             platform=options.platform,
             recent_replies=self.history.recent(business.name, review_key(review.id, review.text)),
             repeat_threshold=self.settings.repeat_threshold,
+            holding=decision.needs_human,
+            injected=tuple(injected),
         )
         facts = ReplyFacts(
             language=language,
@@ -163,7 +177,11 @@ class ReplyPipeline:
         case = self.prepare(request.review, request.business, request.options)
         results = self.suite.run(request.draft, case.context)
         return CheckResponse(
-            passed=all(r.passed for r in results), language=case.language, checks=_outs(results)
+            passed=all(r.passed for r in results),
+            language=case.language,
+            checks=_outs(results),
+            needs_human=case.decision.needs_human,
+            risks=list(case.decision.risks),
         )
 
     # -- replying ----------------------------------------------------------------
@@ -171,12 +189,13 @@ class ReplyPipeline:
         case = self.prepare(request.review, request.business, request.options)
         tally = _Tally()
         deadline = time.monotonic() + self.settings.request_deadline_s
-        if self.model is not None:
+        # A review held for a person gets only a holding reply: never the LLM's words.
+        if self.model is not None and not case.decision.needs_human:
             accepted = await self._ask_llm(case, tally, deadline)
             if accepted is not None:
-                return self._finish(case, tally, accepted[0], "llm", accepted[1])
+                return await self._finish(case, tally, accepted[0], "llm", accepted[1], deadline)
         text, results = self._template(case, tally)
-        return self._finish(case, tally, text, "template", results)
+        return await self._finish(case, tally, text, "template", results, deadline)
 
     def _remember(self, case: Case, reply: str) -> None:
         self.history.add(case.business.name, review_key(case.review.id, case.review.text), reply)
@@ -189,45 +208,17 @@ class ReplyPipeline:
         messages = list(base)
         context = replace(case.context, instructions=self.prompts.instructions)
         for _ in range(self.settings.max_attempts):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0.2:
+            if deadline - time.monotonic() <= 0.2:
                 break
-            started = time.perf_counter()
-            try:
-                async with asyncio.timeout(remaining):
-                    completion = await self.model.complete(
-                        messages,
-                        max_tokens=self.settings.max_tokens,
-                        temperature=self.settings.llm_temperature,
-                        timeout_s=min(self.settings.llm_timeout_s, remaining),
-                    )
-            except (LLMError, TimeoutError) as exc:
-                error = (
-                    str(exc)
-                    if isinstance(exc, LLMError)
-                    else "deadline: the request ran out of time"
-                )
-                log.warning("llm attempt failed: %s", error)
-                tally.attempts.append(
-                    AttemptOut(
-                        source="llm", text="", failed=[], error=error, duration_ms=_ms(started)
-                    )
-                )
-                continue
-            tally.prompt_tokens += completion.prompt_tokens
-            tally.completion_tokens += completion.completion_tokens
-            body = clean_draft(completion.text)
-            draft = self.templates.scaffold(case.facts, body) if self.prompts.scaffolded else body
-            results = self.suite.run(draft, context)
-            failed = [r for r in results if not r.passed]
-            tally.attempts.append(
-                AttemptOut(
-                    source="llm",
-                    text=draft,
-                    failed=[r.name for r in failed],
-                    duration_ms=_ms(started),
-                )
+            drafted = await self.draft_once(
+                messages, context, case, tally, deadline, self.settings.llm_temperature
             )
+            if drafted is None:
+                if _circuit_open(tally):
+                    break  # the LLM is down: straight to the template
+                continue
+            body, draft, results = drafted
+            failed = [r for r in results if not r.passed]
             if not failed:
                 return draft, results
             messages = [
@@ -236,6 +227,62 @@ class ReplyPipeline:
                 self.prompts.reask(case.facts, [(r.name, r.message) for r in failed]),
             ]
         return None
+
+    async def draft_once(
+        self,
+        messages: list[Message],
+        context: CheckContext,
+        case: Case,
+        tally: _Tally,
+        deadline: float,
+        temperature: float,
+        *,
+        alternative: bool = False,
+    ) -> tuple[str, str, list[CheckResult]] | None:
+        """One LLM call, cleaned and checked, recorded in `tally`: (the model's body, the
+        draft, its check results), or None when the LLM gave nothing usable."""
+        assert self.model is not None
+        remaining = deadline - time.monotonic()
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(remaining):
+                completion = await self.model.complete(
+                    messages,
+                    max_tokens=self.settings.max_tokens,
+                    temperature=temperature,
+                    timeout_s=min(self.settings.llm_timeout_s, remaining),
+                )
+        except (LLMError, TimeoutError) as exc:
+            error = (
+                str(exc) if isinstance(exc, LLMError) else "deadline: the request ran out of time"
+            )
+            log.warning("llm attempt failed: %s", error)
+            tally.attempts.append(
+                AttemptOut(
+                    source="llm",
+                    text="",
+                    failed=[],
+                    error=error,
+                    duration_ms=_ms(started),
+                    alternative=alternative,
+                )
+            )
+            return None
+        tally.prompt_tokens += completion.prompt_tokens
+        tally.completion_tokens += completion.completion_tokens
+        body = clean_draft(completion.text)
+        draft = self.templates.scaffold(case.facts, body) if self.prompts.scaffolded else body
+        results = self.suite.run(draft, context)
+        tally.attempts.append(
+            AttemptOut(
+                source="llm",
+                text=draft,
+                failed=[r.name for r in results if not r.passed],
+                duration_ms=_ms(started),
+                alternative=alternative,
+            )
+        )
+        return body, draft, results
 
     def _template(self, case: Case, tally: _Tally) -> tuple[str, list[CheckResult]]:
         started = time.perf_counter()
@@ -266,15 +313,18 @@ class ReplyPipeline:
         )
         return text, results
 
-    def _finish(
+    async def _finish(
         self,
         case: Case,
         tally: _Tally,
         text: str,
         source: Source,
         results: list[CheckResult],
+        deadline: float,
     ) -> ReplyResponse:
-        """Record the reply for `not_repeated`, and build the response."""
+        """Find the alternatives asked for, record the reply for `not_repeated`, and
+        build the response."""
+        drafts = await alternatives(self, case, tally, Draft(text, source, results), deadline)
         self._remember(case, text)
         return ReplyResponse(
             id=uuid.uuid4().hex,
@@ -284,6 +334,8 @@ class ReplyPipeline:
             language=case.language,
             scenario=case.decision.scenario,
             scenario_reason=case.decision.reason,
+            needs_human=case.decision.needs_human,
+            risks=list(case.decision.risks),
             topics=list(case.decision.topics),
             checks=_outs(results),
             attempts=tally.attempts,
@@ -292,4 +344,14 @@ class ReplyPipeline:
             ),
             review_id=case.review.id,
             model=self.model.name if self.model else "templates-only",
+            suggestions=[
+                Suggestion(
+                    text=d.text,
+                    source=d.source,
+                    language=case.language,
+                    passed=d.passed,
+                    checks=_outs(d.results),
+                )
+                for d in drafts
+            ],
         )

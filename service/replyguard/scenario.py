@@ -1,6 +1,10 @@
 """Which playbook scenario a review calls for, and why.
 
 Rules, first match wins (a CRM can also force one with `options.scenario`):
+0. escalate: the review carries a risk a person must answer (legal action, injury or
+   illness, discrimination, harassment, a health or consumer authority, threats, or
+   too much abuse to answer). This wins over a forced scenario too: the reply is then
+   only a holding reply.
 1. false_claim: the review names something in `business.not_offered`.
 2. fixed_since: the review's problem matches one of `business.fixed_issues`.
 3. persistent: the reviewer says they have written before or are still waiting.
@@ -14,12 +18,13 @@ Rules, first match wins (a CRM can also force one with `options.scenario`):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from replyguard_checks.details import content_terms, related
 from replyguard_checks.text import normalize
 
 from .cues import Cues
-from .schemas import Scenario
+from .schemas import Risk, Scenario
 
 _VAGUE_TERMS = 3
 
@@ -31,6 +36,24 @@ class Decision:
     topics: tuple[str, ...]
     not_offered: str | None = None
     fix: str | None = None
+    #: The kinds of risk that put the review on hold for a person (scenario escalate).
+    risks: tuple[Risk, ...] = ()
+
+    @property
+    def needs_human(self) -> bool:
+        return self.scenario == "escalate"
+
+
+#: How `scenario_reason` names each risk.
+RISK_REASONS = {
+    "legal": "the review threatens legal action",
+    "injury": "the review reports an injury or illness",
+    "discrimination": "the review alleges discrimination",
+    "harassment": "the review alleges harassment or assault",
+    "authority": "the review involves a health or consumer authority",
+    "threat": "the review threatens violence",
+    "abuse": "the review is too abusive to answer",
+}
 
 
 def _mentions(item: str, review: str, review_terms: set[str], language: str) -> bool:
@@ -48,7 +71,10 @@ def decide(
     not_offered: list[str],
     fixed_issues: list[str],
     forced: Scenario | None = None,
+    whole_review: str | None = None,
 ) -> Decision:
+    """`review` is what the review complains about (injected instructions screened
+    out); risks are read in `whole_review` when given, so no sentence escapes them."""
     topics = tuple(cues.topics_in(review))
     terms = content_terms(review, language)
     item = next((i for i in not_offered if _mentions(i, review, terms, language)), None)
@@ -66,6 +92,12 @@ def decide(
     def made(scenario: Scenario, reason: str) -> Decision:
         return Decision(scenario, reason, topics, item, fix)
 
+    if risks := cues.risks_in(whole_review or review):
+        reasons = "; ".join(f"{RISK_REASONS[kind]} (“{cue}”)" for kind, cue in risks)
+        kinds = tuple(cast(Risk, kind) for kind, _ in risks)
+        return Decision("escalate", f"a person must answer: {reasons}", topics, item, fix, kinds)
+    if forced == "escalate":
+        return made("escalate", "a person must answer: set by the caller")
     if forced:
         return made(forced, "set by the caller")
     if item:

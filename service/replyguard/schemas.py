@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     EmailStr,
     Field,
     StringConstraints,
+    field_validator,
     model_validator,
 )
 from pydantic.config import JsonDict
@@ -27,6 +30,7 @@ from replyguard_checks.context import SUPPORTED_LANGUAGES
 
 MAX_REVIEW_CHARS = 5000
 MAX_DRAFT_CHARS = 10000
+MAX_SUGGESTIONS = 3
 
 Language = Literal["en", "de", "es", "fr", "nl", "pl", "sl", "bg", "zh"]
 assert set(Language.__args__) == set(SUPPORTED_LANGUAGES)  # type: ignore[attr-defined]
@@ -39,16 +43,24 @@ Scenario = Literal[
     "persistent",
     "fixed_since",
     "abusive",
+    "escalate",
 ]
 Source = Literal["llm", "template"]
+#: Why a review is held for a person (scenario escalate).
+Risk = Literal["legal", "injury", "discrimination", "harassment", "authority", "threat", "abuse"]
 
+# Control characters, and invisible ones that hide text from a reader but not from a
+# model: zero-width and bidi controls, soft hyphen, word joiners, BOM, interlinear
+# annotation marks, and the Unicode tag block ("ASCII smuggling").
 _CONTROL = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5"
+    "\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb"
+    "\U000e0000-\U000e007f]"
 )
 
 
 def clean_text(value: object) -> object:
-    """NFC-normalise and drop control and bidi-override characters (keeps \\n and \\t)."""
+    """NFC-normalise and drop control and invisible characters (keeps \\n and \\t)."""
     if isinstance(value, str):
         return _CONTROL.sub("", unicodedata.normalize("NFC", value)).replace("\r\n", "\n")
     return value
@@ -79,6 +91,14 @@ Phone = Annotated[str, StringConstraints(max_length=40), AfterValidator(_has_pho
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _clean_strings(cls, value: object) -> object:
+        """Every text field of a request, lists of texts included, arrives cleaned."""
+        if isinstance(value, list):
+            return [clean_text(v) for v in value]
+        return clean_text(value)
 
 
 class Review(_Strict):
@@ -158,6 +178,13 @@ class Options(_Strict):
         description="Where the reply will be posted; its character limit tightens the "
         "length check: google_play 350, app_store 5970, google 4096, tripadvisor 5000.",
     )
+    suggestions: int = Field(
+        default=1,
+        ge=1,
+        le=MAX_SUGGESTIONS,
+        description="How many alternative drafts to return in `suggestions` (1 to 3); "
+        "every one is fully checked, and alternatives that fail a check are left out.",
+    )
 
 
 _EXAMPLE_REVIEW: JsonDict = {
@@ -223,11 +250,24 @@ class AttemptOut(BaseModel):
     failed: list[str] = Field(description="Names of the checks this draft failed.")
     error: str | None = Field(default=None, description="Why the LLM gave no usable draft.")
     duration_ms: float
+    alternative: bool = Field(
+        default=False,
+        description="An extra draft asked for `options.suggestions` only, after the reply "
+        "itself was settled.",
+    )
 
 
 class Usage(BaseModel):
     prompt_tokens: int
     completion_tokens: int
+
+
+class Suggestion(BaseModel):
+    text: str
+    source: Source
+    language: Language
+    passed: bool = Field(description="True when this text passed every check.")
+    checks: list[CheckOut]
 
 
 class ReplyResponse(BaseModel):
@@ -240,18 +280,74 @@ class ReplyResponse(BaseModel):
     language: Language
     scenario: Scenario
     scenario_reason: str = Field(description="Why this playbook scenario was chosen.")
+    needs_human: bool = Field(
+        default=False,
+        description="True when a person must answer the review (scenario escalate): the "
+        "reply is then only a holding reply that takes the matter offline.",
+    )
+    risks: list[Risk] = Field(
+        default_factory=list,
+        description="Why the review is held for a person: legal, injury, discrimination, "
+        "harassment, authority, threat, abuse.",
+    )
     topics: list[str] = Field(description="Problems the review names, e.g. wait_time, billing.")
     checks: list[CheckOut]
     attempts: list[AttemptOut]
     usage: Usage
     review_id: str | None = None
     model: str
+    suggestions: list[Suggestion] = Field(
+        description="Up to `options.suggestions` distinct drafts, each fully checked; the "
+        "first is `reply`. Alternatives are only ever drafts that passed every check."
+    )
 
 
 class CheckResponse(BaseModel):
     passed: bool
     language: Language
     checks: list[CheckOut]
+    needs_human: bool = Field(
+        default=False, description="True when a person must answer this review (escalate)."
+    )
+    risks: list[Risk] = Field(default_factory=list, description="Why, as in /v1/replies.")
+
+
+class FeedbackRequest(_Strict):
+    """What an agent did with a reply: which suggestion, edited or not, sent when."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"used_suggestion": 0, "edited": True, "sent_at": "2025-11-25T14:03:00Z"}]
+        }
+    )
+    used_suggestion: int = Field(
+        strict=True,
+        ge=0,
+        lt=MAX_SUGGESTIONS,
+        description="Index in the reply's `suggestions` of the draft the agent used.",
+    )
+    edited: bool = Field(
+        strict=True, description="True when the agent changed the text before using it."
+    )
+    final_text: (
+        Annotated[
+            str,
+            BeforeValidator(clean_text),
+            StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_DRAFT_CHARS),
+        ]
+        | None
+    ) = Field(default=None, description="The text as posted, after the agent's edits.")
+    sent_at: AwareDatetime | None = Field(
+        default=None,
+        description="When the agent posted the reply (with a time zone, ISO 8601); absent "
+        "when the text was only copied.",
+    )
+
+
+class FeedbackResponse(BaseModel):
+    reply_id: str
+    status: Literal["accepted"] = "accepted"
+    received_at: datetime
 
 
 class ErrorDetail(BaseModel):

@@ -7,17 +7,28 @@ already talks to OpenAI needs nothing new.
 from __future__ import annotations
 
 import importlib.util
+import json
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, computed_field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Provider = Literal["openai", "local", "none"]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def _list_of_strings(value: object) -> object:
+    """A list from the environment: a JSON list, or comma-separated values."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            return json.loads(text)
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return value
 
 
 def bundled_gguf() -> Path | None:
@@ -87,6 +98,19 @@ class Settings(BaseSettings):
     repeat_window: int = Field(
         default=50, ge=0, description="not_repeated: recent replies kept per business."
     )
+    database_url: str = Field(
+        default="sqlite:///replyguard.db",
+        description="Where replies, feedback and follow-ups are kept: a SQLite file "
+        "(default, relative to the working directory) or postgresql://user:pass@host/db.",
+    )
+    database_migrate: bool = Field(
+        default=True,
+        description="Apply schema migrations at start-up; off: the schema must already be "
+        "current (`replyguard db upgrade`).",
+    )
+    follow_up_days: int = Field(
+        default=3, ge=0, le=365, description="Days after a reply is sent that a follow-up is due."
+    )
     prompts_dir: Path = Field(default=REPO_ROOT / "prompts")
     prompt_profile: Literal["auto", "full", "compact"] = Field(
         default="auto",
@@ -95,12 +119,43 @@ class Settings(BaseSettings):
     )
     max_review_chars: int = Field(default=5000, ge=100)
     max_body_bytes: int = Field(default=65536, ge=1024)
+
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list,
+        description="Keys that may call /v1 (comma-separated or a JSON list); none = open.",
+    )
+    rate_limit_per_minute: int = Field(
+        default=120, ge=0, description="Requests to /v1 per key (or client IP) a minute; 0 = off."
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins allowed to call the API from a browser ('*' for any); none = no CORS.",
+    )
+    breaker_failures: int = Field(
+        default=5, ge=0, description="Failed LLM calls in a row that open the circuit; 0 = off."
+    )
+    breaker_cooldown_s: float = Field(
+        default=30.0, gt=0, description="How long an open circuit skips the LLM before a probe."
+    )
     log_level: str = "INFO"
+    log_format: Literal["json", "text"] = Field(
+        default="json", description="json: one JSON object a line; text: for a terminal."
+    )
 
     @field_validator("llm_provider", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("api_keys", "cors_origins", mode="before")
+    @classmethod
+    def _split_list(cls, value: object) -> object:
+        return _list_of_strings(value)
+
+    @field_validator("api_keys", mode="after")
+    @classmethod
+    def _no_blank_keys(cls, value: list[SecretStr]) -> list[SecretStr]:
+        return [key for key in value if key.get_secret_value().strip()]
 
     @computed_field  # type: ignore[prop-decorator]
     @cached_property

@@ -122,9 +122,14 @@ class TemplateBook:
         if (data["problem_fallback"], "") not in details:
             # Last resort, and the shortest: fits tight word limits.
             details.append((data["problem_fallback"], ""))
+        variants = [*data["scenarios"][facts.scenario], data["short"]]
+        if facts.scenario == "escalate":
+            # A holding reply names no detail and quotes nothing (and `short` apologises).
+            details = [(data["problem_fallback"], "")]
+            variants = list(data["scenarios"]["escalate"])
 
         seen: set[str] = set()
-        for variant in [*data["scenarios"][facts.scenario], data["short"]]:
+        for variant in variants:
             for problem, quoted in details:
                 text = variant.format(
                     greeting=greeting,

@@ -65,6 +65,10 @@ def scripted_settings(llm: ScriptedLLM, **overrides: Any) -> Settings:
         "llm_timeout_s": 1.0,
         "llm_max_retries": 0,
         "request_deadline_s": 10.0,
+        # Tests fire requests faster than any caller may; the limiter and the breaker
+        # have their own tests (test_access.py, test_circuit_breaker.py).
+        "rate_limit_per_minute": 0,
+        "breaker_failures": 0,
     }
     return Settings(**(values | overrides))
 

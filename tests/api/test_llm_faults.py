@@ -99,3 +99,61 @@ def test_request_deadline_cuts_attempts_short(llm: ScriptedLLM) -> None:
     assert data["source"] == "template"
     assert data["passed"] is True
     assert data["attempts"][0]["error"]
+
+
+def test_429_is_retried_by_the_client_after_retry_after(llm: ScriptedLLM) -> None:
+    """The openai client's own retry (llm_max_retries) waits out Retry-After: one
+    attempt in the report, two requests on the wire, a second apart."""
+    llm.script({"status": 429, "retry_after": "1"}, {"text": GOOD_DRAFT})
+    settings = scripted_settings(llm, llm_max_retries=1, llm_timeout_s=5.0)
+    with TestClient(create_app(settings)) as patient:
+        started = time.monotonic()
+        data = patient.post("/v1/replies", json=reply_body()).json()
+        elapsed = time.monotonic() - started
+    assert data["source"] == "llm"
+    assert data["passed"] is True
+    assert len(data["attempts"]) == 1
+    assert len(llm.requests) == 2
+    assert 1.0 <= elapsed < 5
+
+
+def test_5xx_is_retried_by_the_client_with_backoff(llm: ScriptedLLM) -> None:
+    llm.script({"status": 502}, {"text": GOOD_DRAFT})
+    settings = scripted_settings(llm, llm_max_retries=1, llm_timeout_s=5.0)
+    with TestClient(create_app(settings)) as patient:
+        data = patient.post("/v1/replies", json=reply_body()).json()
+    assert data["source"] == "llm"
+    assert [a["error"] for a in data["attempts"]] == [None]
+    assert len(llm.requests) == 2
+
+
+def test_retries_never_outlast_the_request_deadline(llm: ScriptedLLM) -> None:
+    """A server that keeps answering 429 with a long Retry-After: the request still
+    answers by its deadline, with a checked template."""
+    llm.script({"status": 429, "retry_after": "30"})
+    settings = scripted_settings(llm, llm_max_retries=5, llm_timeout_s=5.0, request_deadline_s=2.0)
+    with TestClient(create_app(settings)) as patient:
+        started = time.monotonic()
+        response = patient.post("/v1/replies", json=reply_body())
+        elapsed = time.monotonic() - started
+    assert response.status_code == 200
+    data = response.json()
+    assert data["source"] == "template"
+    assert data["passed"] is True
+    assert elapsed < 4
+
+
+def test_ten_thousand_word_drafts_every_time_end_in_a_checked_template(
+    client: TestClient, llm: ScriptedLLM
+) -> None:
+    rambling = " ".join(["The soup was cold and the wait was long."] * 1250)
+    assert len(rambling.split()) == 11250
+    llm.script({"text": rambling})
+    started = time.monotonic()
+    data = client.post("/v1/replies", json=reply_body()).json()
+    assert time.monotonic() - started < 10
+    assert data["source"] == "template"
+    assert data["passed"] is True
+    llm_attempts = [a for a in data["attempts"] if a["source"] == "llm"]
+    assert len(llm_attempts) == 3
+    assert all("length" in a["failed"] for a in llm_attempts)

@@ -16,11 +16,13 @@ from fastapi import FastAPI
 from replyguard_checks.suite import CheckSuite
 
 from .. import __version__
+from ..feedback import LoggingFeedbackSink
 from ..llm import build_model
+from ..llm.breaker import STATE_VALUES, CircuitBreaker
 from ..pipeline import ReplyPipeline
 from ..settings import Settings
-from . import errors
-from .limits import BodyLimit
+from . import errors, middleware, page, records
+from .feedback import router as feedback_router
 from .routes import router
 
 log = logging.getLogger("replyguard")
@@ -39,17 +41,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Records first: a service that cannot keep its replies does not start.
+        store = await records.open_store(app, settings)
         model = build_model(settings)
         start = getattr(model, "start", None)
         if start is not None:
             await start()
-        app.state.pipeline = ReplyPipeline(settings, model, shared_suite())
+        app.state.pipeline = ReplyPipeline(
+            settings, model, shared_suite(), history=records.history(store, settings)
+        )
+        if isinstance(model, CircuitBreaker):
+            breaker = model
+            app.state.metrics.watch_circuit(lambda: STATE_VALUES[breaker.state])
+        middleware.warn_if_open(settings)
         log.info("replyguard ready: provider=%s model=%s", settings.provider, settings.model_name)
         try:
             yield
         finally:
             if model is not None:
                 await model.aclose()
+            store.close()
 
     app = FastAPI(
         title="replyguard",
@@ -58,6 +69,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     errors.install(app)
+    # The records store replaces this sink to keep the reports (see replyguard.feedback).
+    app.state.feedback_sink = LoggingFeedbackSink()
     app.include_router(router)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.include_router(feedback_router)
+    app.include_router(records.router)
+    page.install(app)
+    middleware.install(app, settings)
     return app

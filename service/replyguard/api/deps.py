@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from ..pipeline import ReplyPipeline
+from .metrics import Metrics
 
 
 def get_pipeline(request: Request) -> ReplyPipeline:
@@ -15,3 +16,11 @@ def get_pipeline(request: Request) -> ReplyPipeline:
 
 
 PipelineDep = Annotated[ReplyPipeline, Depends(get_pipeline)]
+
+
+def get_metrics(request: Request) -> Metrics:
+    metrics: Metrics = request.app.state.metrics
+    return metrics
+
+
+MetricsDep = Annotated[Metrics, Depends(get_metrics)]

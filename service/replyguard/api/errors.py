@@ -1,5 +1,6 @@
 """Every error leaves as `{"error": {"code", "message", "field"}}` with a 4xx status
-(or 503 when the local model's queue is full), never as an HTML page or a bare 500."""
+(or 503 when the local model's queue is full or the records store is unreachable),
+never as an HTML page or a bare 500."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..llm.base import Overloaded
+from ..storage.store import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +82,16 @@ async def _overloaded(request: Request, exc: Overloaded) -> JSONResponse:
     )
 
 
+async def _store_unavailable(request: Request, exc: StoreUnavailable) -> JSONResponse:
+    # Logged where it happened (storage.store); nothing was half-written.
+    return error_response(
+        503,
+        "store_unavailable",
+        "The records store could not be reached; nothing was kept. Try again shortly.",
+        headers={"Retry-After": "5"},
+    )
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return error_response(500, "internal_error", "Something went wrong on our side.")
@@ -89,4 +101,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]
     app.add_exception_handler(Overloaded, _overloaded)  # type: ignore[arg-type]
+    app.add_exception_handler(StoreUnavailable, _store_unavailable)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected)

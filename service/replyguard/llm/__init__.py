@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from ..settings import Settings
 from .base import ChatModel, Completion, LLMError, Message, Overloaded
+from .breaker import CircuitBreaker
 
-__all__ = ["ChatModel", "Completion", "LLMError", "Message", "Overloaded", "build_model"]
+__all__ = [
+    "ChatModel",
+    "CircuitBreaker",
+    "Completion",
+    "LLMError",
+    "Message",
+    "Overloaded",
+    "build_model",
+]
 
 
 class ModelUnavailable(RuntimeError):
@@ -20,11 +29,17 @@ def build_model(settings: Settings) -> ChatModel | None:
         from .openai_chat import OpenAIChat
 
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-        return OpenAIChat(
+        remote = OpenAIChat(
             model=settings.model_name,
             base_url=settings.llm_base_url,
             api_key=key,
             max_retries=settings.llm_max_retries,
+        )
+        if not settings.breaker_failures:
+            return remote
+        # A remote endpoint goes down as a whole: stop waiting on it until a probe passes.
+        return CircuitBreaker(
+            remote, failures=settings.breaker_failures, cooldown_s=settings.breaker_cooldown_s
         )
     from .local_llama import LocalLlama
 

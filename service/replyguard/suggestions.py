@@ -1,0 +1,143 @@
+"""Alternative drafts for `options.suggestions`: the agent picks one of up to three.
+
+The reply itself is settled first, exactly as without suggestions. Then, cheapest
+first:
+
+1. When the reply came from the LLM (so the LLM is up and can pass the checks), the
+   missing alternatives are asked for in parallel, one call each, no re-ask, a little
+   warmer so they read differently, within what is left of the request's deadline.
+   Not with the embedded local model, which drafts one at a time.
+2. Template variants (full and short, with the topic, the reviewer's words or both)
+   fill what is still missing.
+
+Every alternative is run through every check and only kept when it passes them all;
+texts that are near-copies of one already picked are dropped before they are checked.
+The reply comes first, with its real results, passing or not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz
+
+from replyguard_checks.suite import CheckResult
+
+from .llm.base import Overloaded
+from .schemas import Source
+
+if TYPE_CHECKING:
+    from .pipeline import Case, ReplyPipeline, _Tally
+
+log = logging.getLogger(__name__)
+
+#: Two drafts at least this similar (0..1, on casefolded text) count as the same draft.
+NEAR_IDENTICAL = 0.85
+#: How much warmer than the reply's own temperature the extra LLM drafts are sampled.
+WARMER = 0.3
+#: Do not start an extra LLM draft with less than this many seconds left.
+MIN_SECONDS_LEFT = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    text: str
+    source: Source
+    results: list[CheckResult]
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.results) and all(r.passed for r in self.results)
+
+
+def _comparable(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+class _Picked:
+    """The drafts chosen so far, refusing near-copies."""
+
+    def __init__(self, first: Draft, wanted: int) -> None:
+        self.drafts = [first]
+        self.wanted = wanted
+        self._seen = [_comparable(first.text)]
+
+    @property
+    def full(self) -> bool:
+        return len(self.drafts) >= self.wanted
+
+    def is_new(self, text: str) -> bool:
+        text = _comparable(text)
+        return bool(text) and all(
+            fuzz.ratio(text, seen) / 100 < NEAR_IDENTICAL for seen in self._seen
+        )
+
+    def add(self, draft: Draft) -> bool:
+        """Keep `draft` if there is room, it passed every check and it is new."""
+        if self.full or not draft.passed or not self.is_new(draft.text):
+            return False
+        self.drafts.append(draft)
+        self._seen.append(_comparable(draft.text))
+        return True
+
+
+async def alternatives(
+    pipeline: ReplyPipeline, case: Case, tally: _Tally, first: Draft, deadline: float
+) -> list[Draft]:
+    """The reply, then up to `options.suggestions - 1` distinct drafts that passed
+    every check."""
+    picked = _Picked(first, case.options.suggestions)
+    if picked.full:
+        return picked.drafts
+    if first.source == "llm" and pipeline.model is not None:
+        for draft in await _llm_drafts(pipeline, case, tally, deadline, picked.wanted - 1):
+            picked.add(draft)
+    if not picked.full:
+        _add_templates(pipeline, case, picked)
+    return picked.drafts
+
+
+async def _llm_drafts(
+    pipeline: ReplyPipeline, case: Case, tally: _Tally, deadline: float, count: int
+) -> list[Draft]:
+    if pipeline.settings.provider == "local":
+        # The embedded model drafts one at a time on the CPU: extra drafts would add
+        # their whole duration to the agent's wait. Template variants are free.
+        return []
+    if deadline - time.monotonic() < MIN_SECONDS_LEFT:
+        return []
+    messages = pipeline.prompts.messages(case.facts)
+    context = replace(case.context, instructions=pipeline.prompts.instructions)
+    temperature = min(pipeline.settings.llm_temperature + WARMER, 1.0)
+
+    async def one() -> Draft | None:
+        try:
+            drafted = await pipeline.draft_once(
+                messages, context, case, tally, deadline, temperature, alternative=True
+            )
+        except Overloaded:
+            # The reply is already settled: a busy local model only means fewer choices.
+            log.info("no extra llm draft: the model's queue is full")
+            return None
+        if drafted is None:
+            return None
+        _, text, results = drafted
+        return Draft(text, "llm", results)
+
+    drafts = await asyncio.gather(*(one() for _ in range(count)))
+    return [d for d in drafts if d is not None]
+
+
+def _add_templates(pipeline: ReplyPipeline, case: Case, picked: _Picked) -> None:
+    candidates: Iterable[str] = pipeline.templates.candidates(case.facts)
+    for text in candidates:
+        if picked.full:
+            return
+        if not picked.is_new(text):
+            continue  # checked only when it would be kept: saves a suite run
+        picked.add(Draft(text, "template", pipeline.suite.run(text, case.context)))
