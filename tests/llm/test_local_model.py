@@ -36,7 +36,7 @@ def _serve(tmp_path: Path, **env: str) -> Iterator[str]:
     log = (tmp_path / f"serve-{port}.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "replyguard.cli", "serve", "--port", str(port)],
-        env=clean | env,
+        env=clean | {"REPLYGUARD_DATABASE_URL": f"sqlite:///{tmp_path / 'records.db'}"} | env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
