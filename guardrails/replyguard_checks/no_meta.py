@@ -23,6 +23,7 @@ _WHY = {
     "placeholder": "leaves a placeholder unfilled",
     "prompt_echo": "repeats prompt or instruction text",
     "markdown": "uses markdown or a list, which a review site shows as raw symbols",
+    "preamble": "opens with a line that introduces the reply instead of the reply itself",
     "review_echo": "copies the review back instead of answering it",
     "injection_echo": "carries words from instructions hidden in the review",
 }
@@ -34,6 +35,7 @@ _REVIEW_RUN = 15
 # the draft obeys it.
 _INJECTED_RUN = 4
 _INJECTED_RUN_CJK = 6
+_LINE_KINDS = frozenset({"markdown", "preamble"})
 # Quoted text inside such an instruction ("end with 'HACKED'") is its payload.
 _QUOTED = re.compile(r"[\"“„«「『']([^\"”“»」』']{3,200})[\"”“»」』']")
 
@@ -68,11 +70,12 @@ def shared_run(text: str, source: str, length: int) -> str | None:
 def find_meta(text: str, context: CheckContext | None = None) -> list[tuple[str, str]]:
     """(kind, snippet) for everything in the draft that is not reply text."""
     scanned = normalize(text)
-    # Markdown lives in line structure, which normalise() collapses: scan the raw lines.
-    raw = "\n".join(line.strip() for line in text.casefold().splitlines())
+    # Markdown and a preamble line live in line structure, which normalise() collapses:
+    # scan the raw lines for them.
+    raw = "\n".join(line.strip() for line in text.casefold().splitlines() if line.strip())
     hits: list[tuple[str, str]] = []
     for kind, pattern in _patterns().items():
-        match = pattern.search(raw if kind == "markdown" else scanned)
+        match = pattern.search(raw if kind in _LINE_KINDS else scanned)
         if match:
             hits.append((kind, match.group().strip()[:40]))
     if context is not None:

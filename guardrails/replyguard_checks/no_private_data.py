@@ -8,7 +8,10 @@ business's own phone and e-mail are of course allowed.
 from __future__ import annotations
 
 import re
+from functools import cache
+from importlib import resources
 
+import yaml
 from guardrails.validators import register_validator
 
 from .base import ReplyCheck, Verdict
@@ -23,6 +26,32 @@ _REFERENCE = re.compile(
     r"(?<![\w@.])(?=[A-Za-z\d-]*\d)(?=[A-Za-z\d-]*[A-Za-z])[A-Za-z\d][A-Za-z\d-]{5,}(?![\w@])"
     r"|\d[\d\-/ ]{3,}\d"
 )
+
+
+@cache
+def _labelled_reference() -> re.Pattern[str]:
+    """An order, booking or invoice word, perhaps a label ("no.", "№"), then a number."""
+    text = resources.files("replyguard_checks").joinpath("data", "references.yaml")
+    data = yaml.safe_load(text.read_text("utf-8"))
+    words = "|".join(f"(?:{w})" for w in data["words"])
+    return re.compile(
+        rf"(?:(?<!\w)(?:{words})|{data['words_cjk']})\s*(?P<label>{data['labels']})?"
+        r"\s*[:：]?\s*(?P<ref>[A-Za-z\d][\w/-]*\d)(?![\w/-])",
+        re.IGNORECASE,
+    )
+
+
+def published_references(draft: str) -> list[str]:
+    """Customer references in the draft itself, wherever they came from: four digits
+    after a label, five or more digits, or digits mixed with letters."""
+    found = []
+    for match in _labelled_reference().finditer(draft):
+        ref = match.group("ref")
+        count = len(digits(ref))
+        has_letters = any(ch.isalpha() for ch in ref)
+        if count >= 5 or (count >= 4 and (match.group("label") or has_letters)):
+            found.append(ref)
+    return found
 
 
 def private_items(review: str, context: CheckContext) -> list[tuple[str, str]]:
@@ -79,6 +108,8 @@ class NoPrivateData(ReplyCheck):
             for kind, value in private_items(context.review_text, context)
             if _appears(kind, value, text, context)
         ]
+        leaked += [("customer reference", ref) for ref in published_references(text)]
+        leaked = list(dict.fromkeys(leaked))
         if not leaked:
             return Verdict.ok("Repeats no personal data from the review.")
         listed = ", ".join(f"the {kind} “{value}”" for kind, value in leaked[:3])
