@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 # Han ideographs, kana and CJK punctuation blocks: a CJK character counts as half a word.
 _CJK = (
@@ -102,13 +103,24 @@ def mask_terms(normalized_text: str, terms: Iterable[str]) -> str:
     People are called Karen, Sue or Troll; a greeting must not read as an insult or a
     threat, so the checks that scan for words first remove the names they were given.
     """
-    for term in sorted(
-        {normalize(t) for t in terms if t and len(t.strip()) >= 2}, key=len, reverse=True
-    ):
-        # CJK is written without spaces: a name glued to 您好 is still the name.
-        bounded = re.escape(term) if CJK_CHAR.search(term) else rf"(?<!\w){re.escape(term)}(?!\w)"
-        normalized_text = re.sub(bounded, " ", normalized_text)
-    return normalized_text
+    pattern = _terms_pattern(frozenset(normalize(t) for t in terms if t and len(t.strip()) >= 2))
+    return pattern.sub(" ", normalized_text) if pattern else normalized_text
+
+
+@lru_cache(maxsize=4096)
+def _terms_pattern(terms: frozenset[str]) -> re.Pattern[str] | None:
+    """One compiled alternation per set of names (every check of a request masks the
+    same names; compiling them per call also evicts other patterns from re's cache)."""
+    if not terms:
+        return None
+    # Longest first, so "Anna Kowalska" is masked before "Anna".
+    return re.compile(
+        "|".join(
+            # CJK is written without spaces: a name glued to 您好 is still the name.
+            re.escape(term) if CJK_CHAR.search(term) else rf"(?<!\w){re.escape(term)}(?!\w)"
+            for term in sorted(terms, key=len, reverse=True)
+        )
+    )
 
 
 # Name particles are not a name on their own: "van" in "Tom van Dijk" is any "van".
