@@ -117,7 +117,6 @@ class Settings(BaseSettings):
         description="full: the whole playbook; compact: short, example-led, for small "
         "local models. auto: compact for provider local, full otherwise.",
     )
-    max_review_chars: int = Field(default=5000, ge=100)
     max_body_bytes: int = Field(default=65536, ge=1024)
 
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(
