@@ -6,13 +6,12 @@ Also within the character limit of the platform it is posted on (Google Play tak
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 
-import yaml
 from guardrails.validators import register_validator
 
 from .base import ReplyCheck, Verdict
 from .context import CheckContext
+from .lexicon import load_data
 from .text import word_count
 
 
@@ -22,10 +21,7 @@ def _fmt(n: float) -> str:
 
 @cache
 def platform_limits() -> dict[str, int]:
-    text = (
-        resources.files("replyguard_checks").joinpath("data", "platforms.yaml").read_text("utf-8")
-    )
-    return {str(k).casefold(): int(v) for k, v in (yaml.safe_load(text) or {}).items()}
+    return {str(k).casefold(): int(v) for k, v in load_data("platforms").items()}
 
 
 def char_limit(platform: str | None) -> int | None:

@@ -32,6 +32,8 @@ ATTACK_KINDS: tuple[str, ...] = (
 #: What an offer gives, so a reworded allowed offer ("a night on the house" for "a
 #: complimentary night") is still recognised as the one the business allowed.
 OFFER_CONCEPTS: tuple[str, ...] = ("free", "refund", "discount", "voucher")
+#: `offers` kinds: compensation, and promises of an outcome.
+OFFER_KINDS: tuple[str, ...] = ("offer", "promise")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +71,19 @@ class Lexicon:
     address: re.Pattern[str]
 
 
-def _alternation(patterns: list[str]) -> str:
+def alternation(patterns: list[str]) -> str:
+    """One regex source matching any of `patterns`; one that never matches if none."""
     return "|".join(f"(?:{p})" for p in patterns) or r"(?!x)x"
+
+
+def _named_groups(language: str, section: str, data: dict[str, Any], kinds: tuple[str, ...]) -> str:
+    """One named group per kind of a lexicon section, rejecting kinds the code does not
+    know (a misspelt kind would otherwise be silently ignored)."""
+    found = data.get(section) or {}
+    unknown = set(found) - set(kinds)
+    if unknown:
+        raise ValueError(f"lexicon {language}: unknown {section} kinds {sorted(unknown)}")
+    return "|".join(f"(?P<{kind}>{alternation(list(found.get(kind) or []))})" for kind in kinds)
 
 
 def _number_words(language: str, numbers: dict[str, int]) -> re.Pattern[str]:
@@ -82,11 +95,12 @@ def _number_words(language: str, numbers: dict[str, int]) -> re.Pattern[str]:
     return re.compile(words if language == "zh" else rf"(?<!\w)(?:{words})(?!\w)")
 
 
-def _load_yaml(language: str) -> dict[str, Any]:
-    path = resources.files("replyguard_checks").joinpath("data", f"{language}.yaml")
+def load_data(name: str) -> dict[str, Any]:
+    """`data/<name>.yaml` from the installed package (word lists, patterns, limits)."""
+    path = resources.files("replyguard_checks").joinpath("data", f"{name}.yaml")
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
-        raise ValueError(f"lexicon {language}: expected a mapping")
+        raise ValueError(f"data/{name}.yaml: expected a mapping")
     return data
 
 
@@ -95,21 +109,9 @@ def lexicon(language: str) -> Lexicon:
     """The compiled lexicon for one supported language (cached for the process)."""
     if language not in SUPPORTED_LANGUAGES:
         raise KeyError(f"no lexicon for language {language!r}")
-    data = _load_yaml(language)
-    attack = data.get("attack") or {}
-    unknown = set(attack) - set(ATTACK_KINDS)
-    if unknown:
-        raise ValueError(f"lexicon {language}: unknown attack kinds {sorted(unknown)}")
-    attack_re = "|".join(
-        f"(?P<{kind}>{_alternation(list(attack.get(kind) or []))})" for kind in ATTACK_KINDS
-    )
-    concepts = data.get("offer_concepts") or {}
-    unknown = set(concepts) - set(OFFER_CONCEPTS)
-    if unknown:
-        raise ValueError(f"lexicon {language}: unknown offer concepts {sorted(unknown)}")
-    concepts_re = "|".join(
-        f"(?P<{kind}>{_alternation(list(concepts.get(kind) or []))})" for kind in OFFER_CONCEPTS
-    )
+    data = load_data(language)
+    attack_re = _named_groups(language, "attack", data, ATTACK_KINDS)
+    concepts_re = _named_groups(language, "offer_concepts", data, OFFER_CONCEPTS)
     numbers = {str(k).casefold(): int(v) for k, v in (data.get("numbers") or {}).items()}
     stock = data.get("stock") or {}
     keep = {w.casefold() for w in data.get("not_stopwords") or []}
@@ -118,20 +120,15 @@ def lexicon(language: str) -> Lexicon:
     return Lexicon(
         language=language,
         attack=re.compile(attack_re),
-        quoting=re.compile(_alternation(list(data.get("quoting") or []))),
-        stock_patterns=re.compile(_alternation(list(stock.get("patterns") or []))),
+        quoting=re.compile(alternation(list(data.get("quoting") or []))),
+        stock_patterns=re.compile(alternation(list(stock.get("patterns") or []))),
         stock_phrases=tuple(p.casefold() for p in stock.get("phrases") or []),
         weak_phrases=tuple(p.casefold() for p in stock.get("weak") or []),
         generic_words=frozenset(w.casefold() for w in data.get("generic_words") or []),
         stopwords=frozenset(stop),
-        offers=re.compile(
-            "|".join(
-                f"(?P<{kind}>{_alternation(list((data.get('offers') or {}).get(kind) or []))})"
-                for kind in ("offer", "promise")
-            )
-        ),
-        negation=re.compile(_alternation(list(data.get("negation") or []))),
-        negation_after=re.compile(_alternation(list(data.get("negation_after") or []))),
+        offers=re.compile(_named_groups(language, "offers", data, OFFER_KINDS)),
+        negation=re.compile(alternation(list(data.get("negation") or []))),
+        negation_after=re.compile(alternation(list(data.get("negation_after") or []))),
         concepts=re.compile(concepts_re),
         objects=tuple(
             re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(w.casefold()) for w in group)})")
@@ -139,7 +136,7 @@ def lexicon(language: str) -> Lexicon:
         ),
         numbers=numbers,
         number_words=_number_words(language, numbers),
-        address=re.compile(_alternation(list(data.get("address") or []))),
+        address=re.compile(alternation(list(data.get("address") or []))),
     )
 
 

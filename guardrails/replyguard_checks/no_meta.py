@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
 
-import yaml
 from guardrails.validators import register_validator
 
 from .base import ReplyCheck, Verdict
 from .context import CheckContext
+from .lexicon import alternation, load_data
 from .text import CJK_CHAR, normalize, words
 
 _WHY = {
@@ -42,12 +41,9 @@ _QUOTED = re.compile(r"[\"“„«「『']([^\"”“»」』']{3,200})[\"”“
 
 @cache
 def _patterns() -> dict[str, re.Pattern[str]]:
-    text = resources.files("replyguard_checks").joinpath("data", "meta.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = load_data("meta")
     return {
-        kind: re.compile("|".join(f"(?:{p})" for p in data[kind]), re.MULTILINE)
-        for kind in _WHY
-        if kind in data
+        kind: re.compile(alternation(data[kind]), re.MULTILINE) for kind in _WHY if kind in data
     }
 
 

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
 
-import yaml
 from guardrails.validators import register_validator
 
 from .base import ReplyCheck, Verdict
 from .context import CheckContext
-from .lexicon import lexicons_for
+from .lexicon import alternation, lexicons_for, load_data
 from .offline_channel import find_phones, is_date, national_number, region_for, same_line
 from .text import EMAIL, digits, normalize
 
@@ -31,9 +29,8 @@ _REFERENCE = re.compile(
 @cache
 def _labelled_reference() -> re.Pattern[str]:
     """An order, booking or invoice word, perhaps a label ("no.", "№"), then a number."""
-    text = resources.files("replyguard_checks").joinpath("data", "references.yaml")
-    data = yaml.safe_load(text.read_text("utf-8"))
-    words = "|".join(f"(?:{w})" for w in data["words"])
+    data = load_data("references")
+    words = alternation(data["words"])
     return re.compile(
         rf"(?:(?<!\w)(?:{words})|{data['words_cjk']})\s*(?P<label>{data['labels']})?"
         r"\s*[:：]?\s*(?P<ref>[A-Za-z\d][\w/-]*\d)(?![\w/-])",
