@@ -1,9 +1,10 @@
 """What agents did with a reply (which suggestion, edited or not, sent when), for QA's
 acceptance and edit rates.
 
-The route hands each report to the `FeedbackSink` on `app.state.feedback_sink`. Until
-the records store keeps them, `LoggingFeedbackSink` writes one structured log line per
-report: ids, flags and sizes, never the review or the reply's text.
+The route hands each report to the `FeedbackSink` on `app.state.feedback_sink`: the
+records store's sink once the app has started (`api.records.open_store`).
+`LoggingFeedbackSink`, one structured log line per report (ids, flags and sizes, never
+the review or the reply's text), is only the stand-in before that.
 """
 
 from __future__ import annotations
