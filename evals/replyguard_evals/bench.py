@@ -27,6 +27,15 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def _figures(values: list[float]) -> dict[str, float]:
+    return {
+        "drafts": len(values),
+        "p50_ms": round(_percentile(values, 0.5), 2),
+        "p99_ms": round(_percentile(values, 0.99), 2),
+        "mean_ms": round(statistics.fmean(values), 2),
+    }
+
+
 def _pad(text: str, words: int) -> str:
     out = text
     while word_count(out) < words:
@@ -34,7 +43,10 @@ def _pad(text: str, words: int) -> str:
     return out
 
 
-def run_bench(rounds: int = 30, console: Console | None = None) -> dict[str, dict[str, float]]:
+def run_bench(
+    rounds: int = 30, console: Console | None = None
+) -> dict[str, dict[str, dict[str, float]]]:
+    """Print and return p50/p99/mean ms per draft, by draft size and language."""
     console = console or Console()
     suite = shared_suite()
     pipeline = ReplyPipeline(Settings(llm_provider="none"), None, suite)
@@ -54,14 +66,16 @@ def run_bench(rounds: int = 30, console: Console | None = None) -> dict[str, dic
                 started = time.perf_counter()
                 suite.run(f"{text} {i}", context)
                 timings[label][case.language].append((time.perf_counter() - started) * 1000)
-    summary: dict[str, dict[str, float]] = {}
+    summary: dict[str, dict[str, dict[str, float]]] = {}
     for label, by_language in timings.items():
         table = Table(title=f"all checks on a {label} draft (ms)")
         for column in ("language", "drafts", "p50", "p99", "mean"):
             table.add_column(column, justify="left" if column == "language" else "right")
         everything: list[float] = []
+        summary[label] = {}
         for language, values in sorted(by_language.items()):
             everything += values
+            summary[label][language] = _figures(values)
             table.add_row(
                 language,
                 str(len(values)),
@@ -76,9 +90,6 @@ def run_bench(rounds: int = 30, console: Console | None = None) -> dict[str, dic
             f"{_percentile(everything, 0.99):.2f}",
             f"{statistics.fmean(everything):.2f}",
         )
-        summary[label] = {
-            "p50_ms": round(_percentile(everything, 0.5), 2),
-            "p99_ms": round(_percentile(everything, 0.99), 2),
-        }
+        summary[label]["all"] = _figures(everything)
         console.print(table)
     return summary

@@ -61,6 +61,12 @@ class CheckContext:
         ]
 
     @property
+    def masked_names(self) -> tuple[str, ...]:
+        """`names` and the contact's role ("Restaurant Manager"): what is blanked out
+        before the language of a draft is told or its details are read."""
+        return (*self.names, self.contact.role or "")
+
+    @property
     def metadata(self) -> dict[str, object]:
         """The guardrails metadata dict that carries this context to every validator."""
         return {"context": self}

@@ -53,7 +53,7 @@ def _masked(text: str, language: str, names: Iterable[str]) -> str:
     """Normalised text without names and without insults or accusations, which are
     never a specific detail ("SCAMMERS!" names no problem to answer)."""
     scanned = mask_terms(normalize(text), names)
-    for lex in lexicons_for(language, text):
+    for lex in lexicons_for(language, text, names):
         scanned = lex.attack.sub(" ", scanned)
     return scanned
 

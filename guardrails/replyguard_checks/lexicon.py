@@ -7,7 +7,8 @@ and lets tests assert that every supported language has every section.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import stopwordsiso
 import yaml
 
+from .alternation import Alternation
 from .context import SUPPORTED_LANGUAGES
 
 ATTACK_KINDS: tuple[str, ...] = (
@@ -40,12 +42,12 @@ OFFER_KINDS: tuple[str, ...] = ("offer", "promise")
 class Lexicon:
     language: str
     #: One alternation with a named group per attack kind.
-    attack: re.Pattern[str]
+    attack: Alternation
     #: Leads that report the reviewer's own words ("you wrote that", "napisał Pan, że"):
     #: an insult right after one is the reviewer's, quoted, not ours.
-    quoting: re.Pattern[str]
+    quoting: Alternation
     #: Stock phrases matched exactly (regex) and fuzzily (plain phrases).
-    stock_patterns: re.Pattern[str]
+    stock_patterns: Alternation
     stock_phrases: tuple[str, ...]
     #: Mild stock phrases: only two or more of them make a draft generic.
     weak_phrases: tuple[str, ...]
@@ -53,14 +55,14 @@ class Lexicon:
     generic_words: frozenset[str]
     stopwords: frozenset[str]
     #: Offers of compensation (group `offer`) and promises (group `promise`).
-    offers: re.Pattern[str]
+    offers: Alternation
     #: Words that, earlier in the same clause, negate an offer ("we cannot offer").
-    negation: re.Pattern[str]
+    negation: Alternation
     #: Words that, later in the same clause, negate an offer ("Erstatten kann ich das
     #: nicht", "... не мога да ви предложа").
-    negation_after: re.Pattern[str]
+    negation_after: Alternation
     #: One named group per offer concept (`OFFER_CONCEPTS`).
-    concepts: re.Pattern[str]
+    concepts: Alternation
     #: Groups of words that name the same thing offered ("shipping", "delivery"), one
     #: pattern per group matching any of its words at a word's start.
     objects: tuple[re.Pattern[str], ...]
@@ -68,7 +70,7 @@ class Lexicon:
     numbers: dict[str, int]
     number_words: re.Pattern[str]
     #: Postal addresses, for `no_private_data`.
-    address: re.Pattern[str]
+    address: Alternation
 
 
 def alternation(patterns: list[str]) -> str:
@@ -76,14 +78,21 @@ def alternation(patterns: list[str]) -> str:
     return "|".join(f"(?:{p})" for p in patterns) or r"(?!x)x"
 
 
-def _named_groups(language: str, section: str, data: dict[str, Any], kinds: tuple[str, ...]) -> str:
+def phrases(patterns: list[str] | None, flags: int = 0) -> Alternation:
+    """Any of `patterns`, with only the branches that could match tried per text."""
+    return Alternation([(None, list(patterns or []))], flags)
+
+
+def _named_groups(
+    language: str, section: str, data: dict[str, Any], kinds: tuple[str, ...]
+) -> Alternation:
     """One named group per kind of a lexicon section, rejecting kinds the code does not
     know (a misspelt kind would otherwise be silently ignored)."""
     found = data.get(section) or {}
     unknown = set(found) - set(kinds)
     if unknown:
         raise ValueError(f"lexicon {language}: unknown {section} kinds {sorted(unknown)}")
-    return "|".join(f"(?P<{kind}>{alternation(list(found.get(kind) or []))})" for kind in kinds)
+    return Alternation([(kind, list(found.get(kind) or [])) for kind in kinds])
 
 
 def _number_words(language: str, numbers: dict[str, int]) -> re.Pattern[str]:
@@ -110,8 +119,6 @@ def lexicon(language: str) -> Lexicon:
     if language not in SUPPORTED_LANGUAGES:
         raise KeyError(f"no lexicon for language {language!r}")
     data = load_data(language)
-    attack_re = _named_groups(language, "attack", data, ATTACK_KINDS)
-    concepts_re = _named_groups(language, "offer_concepts", data, OFFER_CONCEPTS)
     numbers = {str(k).casefold(): int(v) for k, v in (data.get("numbers") or {}).items()}
     stock = data.get("stock") or {}
     keep = {w.casefold() for w in data.get("not_stopwords") or []}
@@ -119,37 +126,46 @@ def lexicon(language: str) -> Lexicon:
     stop |= {w.casefold() for w in data.get("extra_stopwords") or []}
     return Lexicon(
         language=language,
-        attack=re.compile(attack_re),
-        quoting=re.compile(alternation(list(data.get("quoting") or []))),
-        stock_patterns=re.compile(alternation(list(stock.get("patterns") or []))),
+        attack=_named_groups(language, "attack", data, ATTACK_KINDS),
+        quoting=phrases(data.get("quoting")),
+        stock_patterns=phrases(stock.get("patterns")),
         stock_phrases=tuple(p.casefold() for p in stock.get("phrases") or []),
         weak_phrases=tuple(p.casefold() for p in stock.get("weak") or []),
         generic_words=frozenset(w.casefold() for w in data.get("generic_words") or []),
         stopwords=frozenset(stop),
-        offers=re.compile(_named_groups(language, "offers", data, OFFER_KINDS)),
-        negation=re.compile(alternation(list(data.get("negation") or []))),
-        negation_after=re.compile(alternation(list(data.get("negation_after") or []))),
-        concepts=re.compile(concepts_re),
+        offers=_named_groups(language, "offers", data, OFFER_KINDS),
+        negation=phrases(data.get("negation")),
+        negation_after=phrases(data.get("negation_after")),
+        concepts=_named_groups(language, "offer_concepts", data, OFFER_CONCEPTS),
         objects=tuple(
             re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(w.casefold()) for w in group)})")
             for group in data.get("offer_objects") or []
         ),
         numbers=numbers,
         number_words=_number_words(language, numbers),
-        address=re.compile(alternation(list(data.get("address") or []))),
+        address=phrases(data.get("address")),
     )
 
 
+@cache
 def all_lexicons() -> tuple[Lexicon, ...]:
-    return tuple(lexicon(lang) for lang in SUPPORTED_LANGUAGES)
+    """Every lexicon, each pattern compiled: what start-up loads before the first request."""
+    found = tuple(lexicon(lang) for lang in SUPPORTED_LANGUAGES)
+    for words in found:
+        for item in fields(words):
+            value = getattr(words, item.name)
+            if isinstance(value, Alternation):
+                value.compile_all()
+    return found
 
 
-def lexicons_for(language: str, text: str = "") -> tuple[Lexicon, ...]:
+def lexicons_for(language: str, text: str = "", names: Iterable[str] = ()) -> tuple[Lexicon, ...]:
     """The lexicons a text meant to be in `language` is scanned with: that language's,
     English (the one most often mixed in), and the language the text is actually
-    written in, so an insult in a third language is still read. Scanning all nine
-    would cost four times as much per draft."""
-    from .language import detect  # lingua loads lazily; only checks that scan need it
+    written in (told without `names`), so an insult in a third language is still read.
+    Scanning all nine would cost four times as much per draft."""
+    from .language import written_in  # lingua loads lazily; only checks that scan need it
 
-    wanted = [language, "en", detect(text, default=language) if text else language]
+    found = written_in(text, tuple(names), default=language) if text else language
+    wanted = [language, "en", found]
     return tuple(lexicon(lang) for lang in dict.fromkeys(wanted) if lang in SUPPORTED_LANGUAGES)

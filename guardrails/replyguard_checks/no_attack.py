@@ -28,7 +28,7 @@ def find_attacks(text: str, context: CheckContext) -> list[tuple[str, str]]:
     """(kind, phrase) for every attack found, with the lexicons of the expected
     language, English and the language the text is really in."""
     scanned = mask_terms(normalize(text), context.names)
-    ordered = lexicons_for(context.language, text)
+    ordered = lexicons_for(context.language, text, context.masked_names)
     hits: list[tuple[str, str]] = []
     for lex in ordered:
         for match in lex.attack.finditer(scanned):

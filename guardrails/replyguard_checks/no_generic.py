@@ -56,7 +56,9 @@ class NoGeneric(ReplyCheck):
             return Verdict.ok(
                 "No stock phrases; a holding reply leaves the details for the private channel."
             )
-        wanted, named = shared_details(context.review_text, text, context.language, names)
+        wanted, named = shared_details(
+            context.review_text, text, context.language, context.masked_names
+        )
         if wanted and not named:
             examples = ", ".join(sorted(wanted)[:5])
             return Verdict.fail(

@@ -8,13 +8,14 @@ or bullet lists, in any language.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from guardrails.validators import register_validator
 
+from .alternation import Alternation
 from .base import ReplyCheck, Verdict
 from .context import CheckContext
-from .lexicon import alternation, load_data
+from .lexicon import load_data, phrases
 from .text import CJK_CHAR, normalize, words
 
 _WHY = {
@@ -40,15 +41,27 @@ _QUOTED = re.compile(r"[\"“„«「『']([^\"”“»」』']{3,200})[\"”“
 
 
 @cache
-def _patterns() -> dict[str, re.Pattern[str]]:
+def _patterns() -> dict[str, Alternation]:
     data = load_data("meta")
-    return {
-        kind: re.compile(alternation(data[kind]), re.MULTILINE) for kind in _WHY if kind in data
-    }
+    return {kind: phrases(data[kind], re.MULTILINE) for kind in _WHY if kind in data}
+
+
+def warm_up() -> None:
+    """Compile every pattern now, not on the first draft that needs it."""
+    for pattern in _patterns().values():
+        pattern.compile_all()
 
 
 def _tokens(text: str) -> list[str]:
     return words(text) or [ch for ch in normalize(text) if CJK_CHAR.match(ch)]
+
+
+@lru_cache(maxsize=64)
+def _grams(source: str, length: int) -> frozenset[tuple[str, ...]]:
+    """Every run of `length` words of `source` (cached: the instructions are the same
+    for every draft)."""
+    tokens = _tokens(source)
+    return frozenset(zip(*(tokens[i:] for i in range(length)), strict=False))
 
 
 def shared_run(text: str, source: str, length: int) -> str | None:
@@ -56,7 +69,7 @@ def shared_run(text: str, source: str, length: int) -> str | None:
     if not source:
         return None
     tokens = _tokens(text)
-    grams = {tuple(g) for g in zip(*(_tokens(source)[i:] for i in range(length)), strict=False)}
+    grams = _grams(source, length)
     for i in range(len(tokens) - length + 1):
         if tuple(tokens[i : i + length]) in grams:
             return " ".join(tokens[i : i + length])

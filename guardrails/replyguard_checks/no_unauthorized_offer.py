@@ -173,7 +173,7 @@ def _names_item(
 def find_offers(text: str, context: CheckContext) -> list[tuple[str, str]]:
     """(kind, phrase) for every offer, amount or promise the business did not allow."""
     own = lexicon(context.language)
-    lexicons = lexicons_for(context.language, text)
+    lexicons = lexicons_for(context.language, text, context.masked_names)
     items = [_item(c, context.language, lexicons) for c in context.compensation]
     quoted = _numbers(_spelled(normalize(context.review_text), lexicons))
     allowed_numbers = set().union(*(i.numbers for i in items)) if items else set()

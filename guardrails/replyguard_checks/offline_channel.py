@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 from guardrails.validators import register_validator
@@ -98,7 +99,9 @@ def region_for(context: CheckContext) -> str | None:
     return LANGUAGE_REGION.get(context.language)
 
 
-def find_phones(text: str, region: str | None) -> list[_Phone]:
+@lru_cache(maxsize=256)
+def find_phones(text: str, region: str | None) -> tuple[_Phone, ...]:
+    """Phone numbers in `text` (cached: two checks look for them in the same draft)."""
     found: list[_Phone] = []
     spans: list[tuple[int, int]] = []
     for match in PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
@@ -112,7 +115,7 @@ def find_phones(text: str, region: str | None) -> list[_Phone]:
             text, loose.start(), loose.group()
         ):
             found.append(_Phone(loose.group().strip(), national_number(loose.group(), region)))
-    return found
+    return tuple(found)
 
 
 @register_validator(name="replyguard/offline_channel", data_type="string")

@@ -7,14 +7,12 @@ short to tell says so instead of guessing.
 
 from __future__ import annotations
 
-import re
-
 from guardrails.validators import register_validator
 
 from .base import ReplyCheck, Verdict
 from .context import CheckContext
-from .language import NAMES, confidence, detect, language_name, neighbour
-from .text import URL, mask_terms, normalize, without_addresses, word_count
+from .language import NAMES, confidence, detect, language_name, neighbour, prose
+from .text import word_count
 
 _MIN_WORDS = 6
 # Below this lingua confidence for the expected language, a different detected
@@ -29,19 +27,17 @@ class ReplyLanguage(ReplyCheck):
     name = "language"
 
     def check(self, text: str, context: CheckContext) -> Verdict:
-        names = [*context.names, context.contact.role or ""]
-        prose = mask_terms(normalize(without_addresses(URL.sub(" ", text))), names)
-        prose = re.sub(r"[\d+()/.\-]{4,}", " ", prose)
+        words = prose(text, context.masked_names)
         expected = NAMES.get(context.language, context.language)
-        if word_count(prose) < _MIN_WORDS:
+        if word_count(words) < _MIN_WORDS:
             return Verdict.ok(f"Too short to tell the language; assumed {expected}.")
-        found = detect(prose, default=context.language)
+        found = detect(words, default=context.language)
         if found == context.language:
-            close = neighbour(prose, context.language)
+            close = neighbour(words, context.language)
             if close is None:
                 return Verdict.ok(f"Written in {expected}.")
             found = close
-        if found in NAMES and confidence(prose, context.language) >= _MIN_CONFIDENCE:
+        if found in NAMES and confidence(words, context.language) >= _MIN_CONFIDENCE:
             return Verdict.ok(
                 f"Written in {expected}, though parts read like {NAMES.get(found, found)} "
                 "(not confident)."

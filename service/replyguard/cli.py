@@ -18,25 +18,38 @@ app = typer.Typer(
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Worker processes sharing the port (one per CPU core uses them all; "
+            "each loads its own checks and LLM client).",
+        ),
+    ] = 1,
 ) -> None:
     """Start the HTTP API (settings from REPLYGUARD_* environment variables)."""
     import uvicorn
 
-    from .api import create_app
+    from .api.app import create_app, worker_app
     from .api.observability import configure_logging
     from .settings import Settings
 
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format)
     # uvicorn logs through our handler (JSON, request ids); the access line is ours too.
-    uvicorn.run(
-        create_app(settings),
-        host=host,
-        port=port,
-        log_level=settings.log_level.lower(),
-        log_config=None,
-        access_log=False,
-    )
+    options = {
+        "host": host,
+        "port": port,
+        "log_level": settings.log_level.lower(),
+        "log_config": None,
+        "access_log": False,
+    }
+    if workers > 1:
+        # Each worker process builds its own app from the same environment.
+        target = f"{worker_app.__module__}:{worker_app.__name__}"
+        uvicorn.run(target, factory=True, workers=workers, **options)  # type: ignore[arg-type]
+    else:
+        uvicorn.run(create_app(settings), **options)  # type: ignore[arg-type]
 
 
 @app.command("eval")
@@ -95,12 +108,85 @@ def eval_(
 
 @app.command()
 def bench(
-    rounds: Annotated[int, typer.Option(min=1, help="Runs per eval case.")] = 30,
+    part: Annotated[
+        list[str] | None,
+        typer.Option(help="checks, http or batch (repeatable; default: all three)."),
+    ] = None,
+    rounds: Annotated[int, typer.Option(min=1, help="checks: drafts per eval case.")] = 6,
+    levels: Annotated[
+        str, typer.Option(help="http: concurrent requests, comma-separated.")
+    ] = "1,10,100",
+    seconds: Annotated[
+        float, typer.Option(min=0.5, help="http: seconds per side and level.")
+    ] = 5.0,
+    latency: Annotated[float, typer.Option(min=0.0, help="The scripted LLM's seconds.")] = 0.2,
+    memory_requests: Annotated[
+        int, typer.Option(min=0, help="http: requests of the memory run (0: none).")
+    ] = 20_000,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="http: service workers (default: CPU cores).")
+    ] = None,
+    batch_items: Annotated[int, typer.Option(min=1, help="batch: reviews in the file.")] = 400,
+    batch_concurrency: Annotated[
+        list[int] | None, typer.Option(help="batch: --concurrency to run (repeatable).")
+    ] = None,
+    report: Annotated[Path | None, typer.Option(help="Also write every figure as JSON.")] = None,
 ) -> None:
-    """Time all checks per draft in every language (120 and 2,000 words)."""
-    from replyguard_evals.bench import run_bench
+    """Time the checks per draft, the service against a scripted LLM over HTTP
+    (side by side with the LLM alone, and memory over many requests), and batch."""
+    import json
+    import os
+    import platform
+    import sys
 
-    run_bench(rounds)
+    from rich.console import Console
+
+    parts = part or ["checks", "http", "batch"]
+    unknown = set(parts) - {"checks", "http", "batch"}
+    if unknown:
+        raise typer.BadParameter(f"unknown part(s) {sorted(unknown)}", param_hint="--part")
+    try:
+        level_list = tuple(int(x) for x in levels.split(",") if x.strip())
+    except ValueError:
+        raise typer.BadParameter(
+            "a comma-separated list of numbers", param_hint="--levels"
+        ) from None
+    # Piped into a file or CI log, the tables keep their columns rather than 80 wide.
+    console = Console(width=None if sys.stdout.isatty() else 130)
+    figures: dict[str, object] = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()}
+    }
+    if "checks" in parts:
+        from replyguard_evals.bench import run_bench
+
+        figures["checks"] = run_bench(rounds, console)
+    work = None
+    if "http" in parts or "batch" in parts:
+        from replyguard_evals.loadbench import build_workload
+
+        work = build_workload()
+    if "http" in parts:
+        from replyguard_evals.loadbench import run_http_bench
+
+        figures["http"] = run_http_bench(
+            console,
+            level_list,
+            latency,
+            memory_requests,
+            seconds=seconds,
+            workers=workers or os.cpu_count() or 1,
+            work=work,
+        )
+    if "batch" in parts:
+        from replyguard_evals.batch_bench import run_batch_bench
+
+        figures["batch"] = [
+            run_batch_bench(console, batch_items, n, latency, work)
+            for n in batch_concurrency or [8, 16, 50]
+        ]
+    if report:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
 
 
 @app.command()
@@ -145,6 +231,35 @@ def accuracy(
     if low:
         print("below the minimum score: " + ", ".join(low))
         raise typer.Exit(1)
+
+
+@app.command()
+def batch(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            metavar="IN",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help='JSON lines: a POST /v1/replies body each, with an optional string "id" '
+            "(default: the 1-based line number).",
+        ),
+    ],
+    out: Annotated[
+        Path,
+        typer.Argument(
+            metavar="OUT",
+            dir_okay=False,
+            help="Results, one JSON line each; rerun with the same OUT to resume.",
+        ),
+    ],
+    concurrency: Annotated[int, typer.Option(min=1, help="Reviews in flight at once.")] = 16,
+) -> None:
+    """Draft replies for a file of reviews, like the API (settings from REPLYGUARD_*)."""
+    from .batch import batch_command
+
+    raise typer.Exit(batch_command(source, out, concurrency))
 
 
 db = typer.Typer(help="The records database (REPLYGUARD_DATABASE_URL).", no_args_is_help=True)

@@ -71,6 +71,35 @@ class _Keyword:
 
 
 @dataclass(frozen=True, slots=True)
+class _TopicIndex:
+    """Topic keywords by the word form they match, so a review's words are looked up
+    once each instead of every keyword walking every word."""
+
+    exact: dict[str, tuple[str, ...]]
+    prefixes: dict[str, tuple[str, ...]]
+    prefix_lengths: tuple[int, ...]
+    phrases: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def build(cls, topics: dict[str, tuple[_Keyword, ...]]) -> _TopicIndex:
+        exact: dict[str, list[str]] = {}
+        prefixes: dict[str, list[str]] = {}
+        phrases: list[tuple[str, str]] = []
+        for topic, keywords in topics.items():
+            for k in keywords:
+                if k.phrase:
+                    phrases.append((k.text, topic))
+                elif k.text:
+                    (prefixes if k.prefix else exact).setdefault(k.text, []).append(topic)
+        return cls(
+            {w: tuple(ts) for w, ts in exact.items()},
+            {w: tuple(ts) for w, ts in prefixes.items()},
+            tuple(sorted({len(w) for w in prefixes})),
+            tuple(phrases),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Cues:
     language: str
     topics: dict[str, tuple[_Keyword, ...]]
@@ -79,6 +108,7 @@ class Cues:
     injection: re.Pattern[str] | None = None
     #: What a person must answer (scenario escalate), by kind of risk.
     risks: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    index: _TopicIndex | None = None
 
     def screen(self, text: str) -> str:
         """The review without sentences that read as instructions to a model.
@@ -113,14 +143,22 @@ class Cues:
                 if hits:
                     first[topic] = min(hits)
         else:
-            tokens = words(norm)
-            forms = [(i, t, lemma(t, self.language)) for i, t in enumerate(tokens)]
-            for topic, keywords in self.topics.items():
-                positions = [
-                    pos for k in keywords if (pos := _position(k, norm, forms)) is not None
-                ]
-                if positions:
-                    first[topic] = min(positions)
+            index = self.index or _TopicIndex.build(self.topics)
+            for text, topic in index.phrases:
+                at = norm.find(text)
+                if at >= 0:
+                    _earliest(first, topic, at // 6)  # rough word index, for ordering only
+            for position, token in enumerate(words(norm)):
+                for form in dict.fromkeys((token, lemma(token, self.language))):
+                    for topic in index.exact.get(form, ()):
+                        _earliest(first, topic, position)
+                    for length in index.prefix_lengths:
+                        if len(form) < length:
+                            break
+                        for topic in index.prefixes.get(form[:length], ()):
+                            _earliest(first, topic, position)
+        # Ties keep the order of the topics in the cues file.
+        first = {topic: first[topic] for topic in self.topics if topic in first}
         return sorted(first, key=first.__getitem__)
 
     def without_abuse(self, text: str) -> str:
@@ -151,15 +189,9 @@ class Cues:
         return match.group() if match else None
 
 
-def _position(keyword: _Keyword, norm: str, forms: list[tuple[int, str, str]]) -> int | None:
-    if keyword.phrase:
-        at = norm.find(keyword.text)
-        return None if at < 0 else at // 6  # rough word index, for ordering only
-    for index, token, lem in forms:
-        for form in (token, lem):
-            if form == keyword.text or (keyword.prefix and form.startswith(keyword.text)):
-                return index
-    return None
+def _earliest(first: dict[str, int], topic: str, position: int) -> None:
+    if position < first.get(topic, position + 1):
+        first[topic] = position
 
 
 @cache
@@ -190,4 +222,4 @@ def load_cues(folder: Path, language: str) -> Cues:
     }
     if unknown := set(risks) - set(RISK_KINDS):
         raise ValueError(f"cues {language}: unknown risks {sorted(unknown)}")
-    return Cues(language, topics, scenarios, injection, risks)
+    return Cues(language, topics, scenarios, injection, risks, _TopicIndex.build(topics))

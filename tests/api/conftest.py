@@ -5,10 +5,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.scripted_llm import ScriptedLLM, running
 
 from replyguard.api import create_app
 from replyguard.settings import Settings
+from replyguard_evals.scripted_llm import ScriptedLLM, running
 
 GOOD_DRAFT = (
     "Dear Karen, thank you for telling us about your Saturday evening. Two hours is far too "

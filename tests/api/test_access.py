@@ -8,11 +8,11 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 from tests.api.conftest import reply_body, scripted_settings
-from tests.scripted_llm import ScriptedLLM
 
 from replyguard.api import create_app
 from replyguard.api.ratelimit import TokenBuckets
 from replyguard.settings import Settings
+from replyguard_evals.scripted_llm import ScriptedLLM
 
 KEYS = ["k-alpha-0123456789", "k-beta-9876543210"]
 

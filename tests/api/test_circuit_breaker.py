@@ -7,9 +7,9 @@ import time
 
 from fastapi.testclient import TestClient
 from tests.api.conftest import GOOD_DRAFT, reply_body, scripted_settings
-from tests.scripted_llm import ScriptedLLM
 
 from replyguard.api import create_app
+from replyguard_evals.scripted_llm import ScriptedLLM
 
 
 def _gauge(client: TestClient) -> float:

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 from tests.api.conftest import reply_body, scripted_settings
-from tests.scripted_llm import ScriptedLLM
 
 from replyguard.api import create_app
+from replyguard_evals.scripted_llm import ScriptedLLM
 
 BODY = (
     "Thank you for writing. I am sorry you waited two hours for a table and that the soup "

@@ -8,9 +8,9 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 from tests.api.conftest import GOOD_DRAFT, reply_body, scripted_settings
-from tests.scripted_llm import ScriptedLLM
 
 from replyguard.api import create_app
+from replyguard_evals.scripted_llm import ScriptedLLM
 
 FAULTS = {
     "http_500": ({"status": 500}, "http_error"),

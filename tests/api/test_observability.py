@@ -10,9 +10,9 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 from tests.api.conftest import ATTACK_DRAFT, GOOD_DRAFT, reply_body
-from tests.scripted_llm import ScriptedLLM
 
 from replyguard.api.observability import configure_logging
+from replyguard_evals.scripted_llm import ScriptedLLM
 
 SECRET_REVIEW = (
     "Zanzibarquokka soup was cold and we waited two hours for a table on Saturday evening."

@@ -10,11 +10,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from tests.api.conftest import ATTACK_DRAFT, GOOD_DRAFT, reply_body, scripted_settings
-from tests.scripted_llm import ScriptedLLM
 
 from replyguard.api import create_app
 from replyguard.settings import Settings
 from replyguard.storage.engine import make_engine
+from replyguard_evals.scripted_llm import ScriptedLLM
 
 #: No rate limit: these tests send many requests from one client.
 OPEN = {"rate_limit_per_minute": 0}

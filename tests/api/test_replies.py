@@ -10,9 +10,9 @@ from tests.api.conftest import (
     reply_body,
     scripted_settings,
 )
-from tests.scripted_llm import ScriptedLLM
 
 from replyguard.api import create_app
+from replyguard_evals.scripted_llm import ScriptedLLM
 
 
 def test_attack_is_reasked_and_the_good_draft_returned(

@@ -18,7 +18,6 @@ from tests.api.conftest import (
     reply_body,
     scripted_settings,
 )
-from tests.scripted_llm import ScriptedLLM
 
 from replyguard.api import create_app
 from replyguard.pipeline import ReplyPipeline
@@ -29,6 +28,7 @@ from replyguard_checks.base import Verdict
 from replyguard_checks.context import CheckContext
 from replyguard_checks.no_attack import NoAttack
 from replyguard_checks.suite import CORE_CHECKS, CheckSuite
+from replyguard_evals.scripted_llm import ScriptedLLM
 
 OTHER_GOOD = (
     "Dear Karen, I am sorry that your Saturday dinner meant two hours of waiting and a cold "

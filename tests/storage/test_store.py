@@ -13,7 +13,6 @@ from replyguard.record_schemas import OutcomeRequest
 from replyguard.schemas import AttemptOut
 from replyguard.storage import InvalidCursor, ReplyFilter, Store, StoreUnavailable
 from replyguard.storage.history import StoredReplies
-from replyguard.storage.models import Attempt
 
 NOW = datetime(2025, 6, 30, 12, 0, tzinfo=UTC)
 
@@ -78,15 +77,17 @@ def test_every_attempt_keeps_its_failed_checks(store: Store, make_reply: MakeRep
 def test_a_failed_write_keeps_nothing_half_written(store: Store, make_reply: MakeReply) -> None:
     request, response = make_reply()
 
-    def refuse(*_: object) -> None:
-        raise RuntimeError("disk full")
+    def refuse(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        # The reply row is written by now; its attempts fail.
+        if statement.lstrip().upper().startswith("INSERT INTO ATTEMPTS"):
+            raise RuntimeError("disk full")
 
-    event.listen(Attempt, "before_insert", refuse)
+    event.listen(store.engine, "before_cursor_execute", refuse)
     try:
         with pytest.raises(RuntimeError, match="disk full"):
             store.save_reply(request, response, duration_ms=1.0)
     finally:
-        event.remove(Attempt, "before_insert", refuse)
+        event.remove(store.engine, "before_cursor_execute", refuse)
     assert store.get_reply(response.id) is None
     assert store.stats().replies == 0
 

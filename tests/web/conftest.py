@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
-from tests.scripted_llm import ScriptedLLM, running
 from tests.web.served import CHROMIUM, DESKTOP, Served, new_context, serving
 
 from replyguard.settings import Settings
+from replyguard_evals.scripted_llm import ScriptedLLM, running
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,9 @@ from urllib.parse import urlencode
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, Request, Route, expect
-from tests.scripted_llm import ScriptedLLM
 from tests.web.served import DESKTOP, PHONE, Served, new_context, screenshot
+
+from replyguard_evals.scripted_llm import ScriptedLLM
 
 REVIEW = (
     "We waited almost two hours for a table on Saturday and the soup was cold when it "

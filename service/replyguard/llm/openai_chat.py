@@ -2,14 +2,17 @@
 official async `openai` client.
 
 Retries on 429/5xx (honouring Retry-After) are the client's own; this module only maps
-every way a call can fail onto `LLMError`.
+every way a call can fail onto `LLMError`. The client sends over aiohttp
+(`DefaultAioHttpClient`), which costs a fraction of httpx's CPU per call.
 """
 
 from __future__ import annotations
 
 import json
 
+import aiohttp
 import openai
+from openai.types.chat import ChatCompletion
 
 from .base import Completion, LLMError, Message
 from .tokens import count_messages, count_text
@@ -27,20 +30,31 @@ class OpenAIChat:
             # Local servers need no key, but the client insists on one.
             api_key=api_key or "not-needed",
             max_retries=max_retries,
+            http_client=openai.DefaultAioHttpClient(),
         )
 
     async def complete(
         self, messages: list[Message], *, max_tokens: int, temperature: float, timeout_s: float
     ) -> Completion:
         try:
-            response = await self._client.chat.completions.create(
-                model=self.name,
-                messages=[m.as_dict() for m in messages],  # type: ignore[misc]
-                max_tokens=max_tokens,
-                temperature=temperature,
-                timeout=timeout_s,
+            # `chat.completions.create` minus its parameter transform, which walks
+            # every message through TypedDict hooks (base64 files, aliases) that plain
+            # text messages never need: a millisecond of CPU per call saved, with the
+            # same client, retries, errors and response model.
+            response = await self._client.post(
+                "/chat/completions",
+                cast_to=ChatCompletion,
+                body={
+                    "model": self.name,
+                    "messages": [m.as_dict() for m in messages],
+                    "max_tokens": max_tokens,
+                    "temperature": temperature,
+                },
+                options={"timeout": timeout_s},
             )
         except openai.APITimeoutError as exc:
+            if _dropped(exc):
+                raise LLMError("connection", str(exc.__cause__) or "connection lost") from exc
             raise LLMError("timeout", f"no answer within {timeout_s:g}s") from exc
         except openai.APIConnectionError as exc:
             raise LLMError("connection", str(exc) or "could not connect") from exc
@@ -71,3 +85,14 @@ class OpenAIChat:
 
     async def aclose(self) -> None:
         await self._client.close()
+
+
+def _dropped(exc: BaseException) -> bool:
+    """httpx-aiohttp reports a refused or reset connection as `ConnectTimeout`: find
+    the aiohttp error underneath, so only a real timeout is called one."""
+    cause = exc.__cause__
+    while cause is not None:
+        if isinstance(cause, aiohttp.ClientConnectionError) and not isinstance(cause, TimeoutError):
+            return True
+        cause = cause.__cause__
+    return False

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Integer, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Engine, Integer, and_, case, func, insert, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
@@ -184,52 +184,64 @@ class Store:
         created = as_utc(created_at) if created_at else now()
         review, business = request.review, request.business
         key = business_key(business.name)
-        row = Reply(
-            id=response.id,
-            created_at=created,
-            business_key=key,
-            business_name=business.name,
-            business=business.model_dump(mode="json"),
-            review_id=review.id,
-            review_key=review_key(review.id, review.text),
-            review_text=review.text,
-            review_rating=review.rating,
-            reviewer_name=review.reviewer_name,
-            review_platform=review.platform,
-            review_language=review.language,
-            options=request.options.model_dump(mode="json"),
-            reply=response.reply,
-            source=response.source,
-            passed=response.passed,
-            language=response.language,
-            scenario=response.scenario,
-            scenario_reason=response.scenario_reason,
-            model=response.model,
-            checks=[c.model_dump(mode="json") for c in response.checks],
-            suggestions=[s.model_dump(mode="json") for s in response.suggestions],
-            prompt_tokens=response.usage.prompt_tokens,
-            completion_tokens=response.usage.completion_tokens,
-            duration_ms=round(duration_ms, 2),
-        )
-        row.attempts = [
-            Attempt(
-                position=i,
-                source=a.source,
-                text=a.text,
-                failed=list(a.failed),
-                error=a.error,
-                duration_ms=a.duration_ms,
-            )
+        reply = {
+            "id": response.id,
+            "created_at": created,
+            "business_key": key,
+            "business_name": business.name,
+            "business": business.model_dump(mode="json"),
+            "review_id": review.id,
+            "review_key": review_key(review.id, review.text),
+            "review_text": review.text,
+            "review_rating": review.rating,
+            "reviewer_name": review.reviewer_name,
+            "review_platform": review.platform,
+            "review_language": review.language,
+            "options": request.options.model_dump(mode="json"),
+            "reply": response.reply,
+            "source": response.source,
+            "passed": response.passed,
+            "language": response.language,
+            "scenario": response.scenario,
+            "scenario_reason": response.scenario_reason,
+            "model": response.model,
+            "checks": [c.model_dump(mode="json") for c in response.checks],
+            "suggestions": [s.model_dump(mode="json") for s in response.suggestions],
+            "prompt_tokens": response.usage.prompt_tokens,
+            "completion_tokens": response.usage.completion_tokens,
+            "duration_ms": round(duration_ms, 2),
+        }
+        attempts = [
+            {
+                "reply_id": response.id,
+                "position": i,
+                "source": a.source,
+                "text": a.text,
+                "failed": list(a.failed),
+                "error": a.error,
+                "duration_ms": a.duration_ms,
+            }
             for i, a in enumerate(response.attempts)
         ]
         failed = dict.fromkeys(name for a in response.attempts for name in a.failed)
-        row.failures = [FailedCheck(name=name) for name in failed]
-        row.topics = [
-            ReplyTopic(topic=topic, position=i, business_key=key, created_at=created)
+        failures = [{"reply_id": response.id, "name": name} for name in failed]
+        topics = [
+            {
+                "reply_id": response.id,
+                "topic": topic,
+                "position": i,
+                "business_key": key,
+                "created_at": created,
+            }
             for i, topic in enumerate(dict.fromkeys(response.topics))
         ]
+        # Bulk INSERTs, not ORM objects: the unit of work costs more CPU than the rest
+        # of a request's bookkeeping, and a new reply has nothing to track.
         with self._writing("save the reply") as session:
-            session.add(row)
+            session.execute(insert(Reply), [reply])
+            for model, rows in ((Attempt, attempts), (FailedCheck, failures), (ReplyTopic, topics)):
+                if rows:
+                    session.execute(insert(model), rows)
 
     def _locked_reply(self, session: Session, reply_id: str) -> Reply | None:
         return session.scalars(

@@ -11,13 +11,21 @@ repeats when the script runs out). A step is a dict:
     {"reset": True}            close the connection without answering
     {"raw": "not json"}        a 200 whose body is the raw string
     {"choices": []}            a 200 with an empty choice list
+    {"answers": [[key, text], ...]}   the text of the first key found in the request's
+                               messages (a benchmark answering many different reviews)
 
 Written on raw asyncio streams, not a web framework, so resets and broken bodies are
-really what the client sees.
+really what the client sees, and so the server costs next to nothing per request when
+benchmarks use it as a stand-in LLM with a fixed latency:
+
+    python -m replyguard_evals.scripted_llm --latency 0.2 --text "Dear Anna, ..."
+
+prints `port N` once it listens, and serves until killed.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import json
@@ -30,9 +38,18 @@ Step = dict[str, Any]
 
 
 class ScriptedLLM:
-    def __init__(self) -> None:
+    """`latency` delays every answer (a model's fixed think time); with `record=False`
+    the requests are not kept, so a long benchmark does not grow the server."""
+
+    def __init__(self, *, latency: float = 0.0, record: bool = True) -> None:
         self._script: list[Step] = [{"text": "Hello."}]
         self._index = 0
+        self.latency = latency
+        self.record = record
+        self.served = 0
+        #: Requests being answered now, and the most at once since `script()`.
+        self.in_flight = 0
+        self.max_in_flight = 0
         self.requests: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._loop = asyncio.new_event_loop()
@@ -50,6 +67,7 @@ class ScriptedLLM:
             self._script = list(steps)
             self._index = 0
             self.requests.clear()
+            self.max_in_flight = self.in_flight
 
     def _next(self) -> Step:
         with self._lock:
@@ -63,9 +81,16 @@ class ScriptedLLM:
         future.result(timeout=10)
         return self
 
-    async def _start(self) -> None:
-        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+    async def _start(self, port: int = 0) -> None:
+        self._server = await asyncio.start_server(self._handle, "127.0.0.1", port, backlog=4096)
         self.port = self._server.sockets[0].getsockname()[1]
+
+    async def serve_forever(self, port: int = 0) -> None:
+        """Serve on this thread's loop (the standalone process), not a helper thread."""
+        await self._start(port)
+        print(f"port {self.port}", flush=True)
+        assert self._server is not None
+        await self._server.serve_forever()
 
     def stop(self) -> None:
         async def close() -> None:
@@ -88,7 +113,15 @@ class ScriptedLLM:
                     for k, v in (line.split(":", 1) for line in lines[1:] if ":" in line)
                 }
                 body = await reader.readexactly(int(headers.get("content-length", "0")))
-                if not await self._respond(method, path, body, writer):
+                with self._lock:
+                    self.in_flight += 1
+                    self.max_in_flight = max(self.max_in_flight, self.in_flight)
+                try:
+                    kept = await self._respond(method, path, body, writer)
+                finally:
+                    with self._lock:
+                        self.in_flight -= 1
+                if not kept:
                     return
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
@@ -104,8 +137,12 @@ class ScriptedLLM:
             return True
         request = json.loads(body or b"{}")
         with self._lock:
-            self.requests.append(request)
+            self.served += 1
+            if self.record:
+                self.requests.append(request)
         step = self._next()
+        if self.latency:
+            await asyncio.sleep(self.latency)
         if "hang" in step:
             await asyncio.sleep(float(step["hang"]))
         if step.get("reset"):
@@ -124,7 +161,7 @@ class ScriptedLLM:
                 writer, 200, json.dumps(_completion(request, None, choices=step["choices"]))
             )
         else:
-            text = step.get("text", "")
+            text = _answer(step, request) if "answers" in step else step.get("text", "")
             payload = _completion(request, text, usage=step.get("usage", True))
             self._write(writer, 200, json.dumps(payload))
         await writer.drain()
@@ -142,6 +179,15 @@ class ScriptedLLM:
         ]
         head += [f"{k}: {v}" for k, v in (headers or {}).items()]
         writer.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + data)
+
+
+def _answer(step: Step, request: dict[str, Any]) -> str:
+    """The answer whose key appears in the messages, else the step's "text"."""
+    contents = " ".join(str(m.get("content", "")) for m in request.get("messages", []))
+    for key, text in step["answers"]:
+        if key in contents:
+            return str(text)
+    return str(step.get("text", ""))
 
 
 def _completion(
@@ -176,6 +222,27 @@ def _completion(
     return payload
 
 
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="A scripted OpenAI-compatible server.")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds per answer")
+    parser.add_argument("--text", default="Hello.", help="the completion every call gets")
+    parser.add_argument(
+        "--answers",
+        help='a JSON file of [key, text] pairs: a request whose messages contain "key" '
+        'gets "text" (others get --text)',
+    )
+    args = parser.parse_args(argv)
+    server = ScriptedLLM(latency=args.latency, record=False)
+    step: Step = {"text": args.text}
+    if args.answers:
+        with open(args.answers, encoding="utf-8") as file:
+            step["answers"] = json.load(file)
+    server.script(step)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(server.serve_forever(args.port))
+
+
 @contextlib.contextmanager
 def running() -> Iterator[ScriptedLLM]:
     server = ScriptedLLM().start()
@@ -183,3 +250,7 @@ def running() -> Iterator[ScriptedLLM]:
         yield server
     finally:
         server.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+"""`replyguard bench`, scaled down: every part runs end to end against real processes
+(the scripted LLM and `replyguard serve` over HTTP) and reports sane figures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from replyguard.cli import app
+from replyguard_evals.loadbench import Workload, build_workload
+
+
+@pytest.fixture(scope="module")
+def work() -> Workload:
+    return build_workload(limit=12)
+
+
+def test_workload_mixes_languages_and_businesses(work: Workload) -> None:
+    bodies = [json.loads(b) for b in work.reply_bodies]
+    names = {b["business"]["name"] for b in bodies}
+    assert len(work) == 12
+    assert len(names) == 12
+    keys = [key for key, _ in work.answers]
+    assert len(set(keys)) == len(keys)
+    # Each LLM request carries its own review, so the scripted server can tell them apart.
+    for llm, (key, _) in zip(work.llm_bodies, work.answers, strict=True):
+        messages = json.loads(llm)["messages"]
+        assert key in " ".join(m["content"] for m in messages)
+
+
+def test_bench_http_and_batch_end_to_end(tmp_path: Path) -> None:
+    report = tmp_path / "bench.json"
+    result = CliRunner().invoke(
+        app,
+        [
+            "bench",
+            "--part", "http",
+            "--part", "batch",
+            "--levels", "1,4",
+            "--seconds", "1",
+            "--latency", "0.05",
+            "--memory-requests", "60",
+            "--workers", "1",
+            "--batch-items", "30",
+            "--batch-concurrency", "5",
+            "--report", str(report),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    figures = json.loads(report.read_text())
+    http = figures["http"]
+    assert [row["concurrency"] for row in http["levels"]] == [1, 4]
+    for row in http["levels"]:
+        assert row["llm"]["errors"] == 0
+        # Every service answer was the LLM's first draft, passed and returned.
+        assert row["service"]["errors"] == 0
+        assert row["service"]["requests"] > 0
+        assert row["service"]["p50_ms"] >= row["llm"]["p50_ms"] > 50
+        assert row["service"]["cpu_ms_per_request"] > 0
+    memory = http["memory"]
+    assert memory["requests"] == 60
+    assert memory["errors"] == 0
+    [batch] = figures["batch"]
+    assert batch["drafted"] == 30
+    assert batch["failed"] == 0
+    assert batch["llm_first_draft"] == 1
+    assert 0 < batch["ratio"] <= 1.05
+    assert "(b)/(a)" in result.output or "b/a" in result.output
+
+
+def test_bench_refuses_an_unknown_part() -> None:
+    result = CliRunner().invoke(app, ["bench", "--part", "disk"])
+    assert result.exit_code == 2
+    assert "unknown part" in result.output
+
+
+def test_bench_checks_reports_every_language(tmp_path: Path) -> None:
+    report = tmp_path / "checks.json"
+    result = CliRunner().invoke(
+        app, ["bench", "--part", "checks", "--rounds", "1", "--report", str(report)]
+    )
+    assert result.exit_code == 0, result.output
+    checks = json.loads(report.read_text())["checks"]
+    for size in ("120 words", "2,000 words"):
+        languages = set(checks[size]) - {"all"}
+        assert languages == {"bg", "de", "en", "es", "fr", "nl", "pl", "sl", "zh"}
+        for figures in checks[size].values():
+            assert 0 < figures["p50_ms"] <= figures["p99_ms"]
+    # A 2,000-word draft is really read, not refused on its length alone.
+    assert checks["2,000 words"]["all"]["p50_ms"] > checks["120 words"]["all"]["p50_ms"]
