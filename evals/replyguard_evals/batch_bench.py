@@ -18,13 +18,8 @@ from pydantic import SecretStr
 from rich.console import Console
 from rich.table import Table
 
-from replyguard.api.app import shared_suite
-from replyguard.batch import Summary, run_batch, run_loop
-from replyguard.llm import build_model
-from replyguard.pipeline import ReplyPipeline
+from replyguard.batch import run_file, run_loop
 from replyguard.settings import Settings
-from replyguard.storage import Store
-from replyguard.storage.history import StoredReplies
 
 from .loadbench import MODEL, Workload, build_workload, scripted_llm
 
@@ -38,19 +33,6 @@ def _settings(base_url: str, database_url: str) -> Settings:
         llm_max_retries=0,
         database_url=database_url,
     )
-
-
-async def _run(settings: Settings, source: Path, out: Path, concurrency: int) -> Summary:
-    store = Store.open(settings.database_url)
-    model = build_model(settings)
-    try:
-        history = StoredReplies(store, per_business=settings.repeat_window)
-        pipeline = ReplyPipeline(settings, model, shared_suite(), history=history)
-        return await run_batch(pipeline, store, source, out, concurrency=concurrency)
-    finally:
-        if model is not None:
-            await model.aclose()
-        store.close()
 
 
 def run_batch_bench(
@@ -71,7 +53,7 @@ def run_batch_bench(
                 file.write(json.dumps({"id": f"bench-{i}", **body}, ensure_ascii=False) + "\n")
         with scripted_llm(latency, work.answers, Path(folder)) as (url, _process):
             settings = _settings(url, f"sqlite:///{folder}/records.db")
-            summary = run_loop(_run(settings, source, out, concurrency))
+            summary = run_loop(run_file(settings, source, out, concurrency=concurrency))
         first_drafts = sum(
             len(json.loads(line)["reply"]["attempts"]) == 1
             for line in out.read_text(encoding="utf-8").splitlines()

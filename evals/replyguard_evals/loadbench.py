@@ -305,25 +305,29 @@ def _wait_ready(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
     raise RuntimeError(f"the service was not ready within {READY_TIMEOUT_S:g}s")
 
 
+def _tree(pid: int) -> Iterator[psutil.Process]:
+    """The service process and its workers, if any (a worker gone meanwhile is left out)."""
+    process = psutil.Process(pid)
+    yield process
+    yield from process.children(recursive=True)
+
+
 def cpu_seconds(pid: int) -> float:
     """CPU time (user + system) the service and its workers have used so far."""
-    process = psutil.Process(pid)
-    times = process.cpu_times()
-    total: float = times.user + times.system
-    for child in process.children(recursive=True):
+    total = 0.0
+    for process in _tree(pid):
         with contextlib.suppress(psutil.Error):
-            times = child.cpu_times()
+            times = process.cpu_times()
             total += times.user + times.system
     return total
 
 
 def rss_bytes(pid: int) -> int:
     """Resident memory of the service: the process and its workers, if any."""
-    process = psutil.Process(pid)
-    total: int = process.memory_info().rss
-    for child in process.children(recursive=True):
+    total = 0
+    for process in _tree(pid):
         with contextlib.suppress(psutil.Error):
-            total += child.memory_info().rss
+            total += process.memory_info().rss
     return total
 
 

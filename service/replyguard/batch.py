@@ -442,9 +442,17 @@ def batch_command(
         return EXIT_INTERRUPTED
 
 
-async def _run(
-    settings: Settings, source: Path, out: Path, concurrency: int, done: Done, console: Console
-) -> int:
+async def run_file(
+    settings: Settings,
+    source: Path,
+    out: Path,
+    *,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    done: Done | None = None,
+    notify: Callable[[Outcome], None] | None = None,
+) -> Summary:
+    """`run_batch` with what the API builds for it from `settings`: the records store,
+    the LLM client, the shared checks and the pipeline; closed again at the end."""
     from .api.app import shared_suite
     from .llm import build_model
     from .storage.history import StoredReplies
@@ -459,14 +467,22 @@ async def _run(
             await start()
         history = StoredReplies(store, per_business=settings.repeat_window)
         pipeline = ReplyPipeline(settings, model, shared_suite(), history=history)
-        with _progress(console, count_lines(source)) as advance:
-            summary = await run_batch(
-                pipeline, store, source, out, concurrency=concurrency, done=done, notify=advance
-            )
+        return await run_batch(
+            pipeline, store, source, out, concurrency=concurrency, done=done, notify=notify
+        )
     finally:
         if model is not None:
             await model.aclose()
         store.close()
+
+
+async def _run(
+    settings: Settings, source: Path, out: Path, concurrency: int, done: Done, console: Console
+) -> int:
+    with _progress(console, count_lines(source)) as advance:
+        summary = await run_file(
+            settings, source, out, concurrency=concurrency, done=done, notify=advance
+        )
     console.print(summary_table(summary))
     if summary.interrupted:
         console.print("[yellow]interrupted[/yellow]: rerun the same command to continue")

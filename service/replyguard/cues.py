@@ -108,7 +108,10 @@ class Cues:
     injection: re.Pattern[str] | None = None
     #: What a person must answer (scenario escalate), by kind of risk.
     risks: dict[str, re.Pattern[str]] = field(default_factory=dict)
-    index: _TopicIndex | None = None
+    index: _TopicIndex = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "index", _TopicIndex.build(self.topics))
 
     def screen(self, text: str) -> str:
         """The review without sentences that read as instructions to a model.
@@ -143,7 +146,7 @@ class Cues:
                 if hits:
                     first[topic] = min(hits)
         else:
-            index = self.index or _TopicIndex.build(self.topics)
+            index = self.index
             for text, topic in index.phrases:
                 at = norm.find(text)
                 if at >= 0:
@@ -222,4 +225,4 @@ def load_cues(folder: Path, language: str) -> Cues:
     }
     if unknown := set(risks) - set(RISK_KINDS):
         raise ValueError(f"cues {language}: unknown risks {sorted(unknown)}")
-    return Cues(language, topics, scenarios, injection, risks, _TopicIndex.build(topics))
+    return Cues(language, topics, scenarios, injection, risks)
