@@ -22,7 +22,7 @@ from replyguard.pipeline import ReplyPipeline
 from replyguard.settings import Settings
 from replyguard_checks.suite import CheckSuite
 
-from .corpus import CORPUS_DIR, HOLDOUT_DIR, corpus_report
+from .corpus import CORPUS_DIR, HOLDOUT_DIR, REAL_DIR, corpus_report
 from .dataset import CASES_DIR, EvalCase, load_cases
 from .html import render_html
 from .report import compare, summarize
@@ -93,14 +93,18 @@ def print_summary(console: Console, report: dict[str, Any]) -> None:
         print_accuracy(console, detectors)
     if holdout := report.get("detectors_holdout"):
         print_accuracy(console, holdout, "blind held-out drafts")
+    for split, scores in report.get("detectors_real", {}).items():
+        print_accuracy(console, scores, f"labels on real replies ({split} split)")
 
 
 def print_accuracy(
     console: Console, detectors: dict[str, Any], what: str = "labelled drafts"
 ) -> None:
-    """The precision/recall table of the checks on the labelled corpus."""
+    """The precision/recall/F1 table of the checks on a labelled corpus."""
     if detectors:
-        table = Table(title=f"check accuracy on {detectors['drafts']} {what} (precision / recall)")
+        table = Table(
+            title=f"check accuracy on {detectors['drafts']} {what} (precision / recall / F1)"
+        )
         table.add_column("check")
         languages = sorted({lang for v in detectors["by_check"].values() for lang in v} - {"all"})
         for lang in [*languages, "all"]:
@@ -109,7 +113,7 @@ def print_accuracy(
             cells = []
             for lang in [*languages, "all"]:
                 s = by_lang.get(lang)
-                cells.append(f"{s['precision']:.2f}/{s['recall']:.2f}" if s else "–")
+                cells.append(f"{s['precision']:.2f}/{s['recall']:.2f}/{s['f1']:.2f}" if s else "–")
             table.add_row(check, *cells)
         console.print(table)
 
@@ -192,6 +196,13 @@ def run_eval(
         report["detectors"] = corpus_report(suite, corpus_dir)
         if any(HOLDOUT_DIR.glob("*.yaml")):
             report["detectors_holdout"] = corpus_report(suite, HOLDOUT_DIR)
+        real = {
+            split.name: corpus_report(suite, split)
+            for split in sorted(REAL_DIR.iterdir() if REAL_DIR.is_dir() else [])
+            if split.is_dir() and any(split.glob("*.yaml"))
+        }
+        if real:
+            report["detectors_real"] = real
     baseline = json.loads(baseline_path.read_text(encoding="utf-8")) if baseline_path else None
     gate = compare(report, baseline, min_pass_rate, max_drop)
     report["gate"] = asdict(gate)

@@ -1,9 +1,15 @@
-"""Precision and recall of each check, per language, on the labelled draft corpus.
+"""Precision, recall and F1 of each check, per language, on labelled drafts.
 
-The corpus (`evals/corpus/<lang>.yaml`) labels drafts with one check and whether it
-must pass or fail. A check "detects" when it fails a draft, so: precision = of the
-drafts it failed, how many deserved it; recall = of the drafts that deserved to fail,
-how many it failed.
+Two kinds of labelled folder:
+
+- the draft corpus (`evals/corpus/<lang>.yaml`, `evals/holdout/`): each case labels a
+  draft with one check and whether it must pass or fail;
+- the real-text corpus (`evals/real/<split>/<lang>.yaml`): replies businesses really
+  posted, each labelled for every check (`labels`), with the business profile the
+  labels assume (see evals/real/LABELS.md).
+
+A check "detects" when it fails a draft, so: precision = of the drafts it failed, how
+many deserved it; recall = of the drafts that deserved to fail, how many it failed.
 """
 
 from __future__ import annotations
@@ -22,6 +28,10 @@ CORPUS_DIR = Path(__file__).resolve().parents[1] / "corpus"
 #: Drafts written without sight of the checks' code or lexicons, never tuned against:
 #: the honest measure. Reported, not asserted.
 HOLDOUT_DIR = Path(__file__).resolve().parents[1] / "holdout"
+#: Real replies to negative reviews: `dev` is tuned on, `blind` is scored once a round.
+REAL_DIR = Path(__file__).resolve().parents[1] / "real"
+#: How many of a business's other replies count as its recent ones (`not_repeated`).
+RECENT_WINDOW = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +42,10 @@ class LabelledDraft:
     draft: str
     context: CheckContext
     note: str = ""
+    #: The real reply this label belongs to (real-text corpus only).
+    item: str = ""
+    #: A real reply that disagrees with the reviewer calmly: it must pass `no_attack`.
+    calm: bool = False
 
 
 @dataclass(slots=True)
@@ -51,6 +65,11 @@ class Score:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
     @property
+    def f1(self) -> float:
+        found = self.precision + self.recall
+        return 2 * self.precision * self.recall / found if found else 0.0
+
+    @property
     def total(self) -> int:
         return self.tp + self.fp + self.fn + self.tn
 
@@ -59,6 +78,7 @@ class Score:
             "drafts": self.total,
             "precision": round(self.precision, 4),
             "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
             "tp": self.tp,
             "fp": self.fp,
             "fn": self.fn,
@@ -70,6 +90,9 @@ def load_corpus(folder: Path = CORPUS_DIR) -> list[LabelledDraft]:
     drafts: list[LabelledDraft] = []
     for path in sorted(folder.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if "items" in data:
+            drafts += _real_drafts(data)
+            continue
         for case in data["cases"]:
             contact = data["contact"] | case.get("contact", {})
             context = CheckContext(
@@ -96,28 +119,90 @@ def load_corpus(folder: Path = CORPUS_DIR) -> list[LabelledDraft]:
     return drafts
 
 
+def _real_drafts(data: dict[str, Any]) -> list[LabelledDraft]:
+    """One labelled draft per check of every real reply in a real-text corpus file."""
+    items = data["items"]
+    by_business: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for item in items:
+        by_business[item["business"]].append(item)
+    drafts: list[LabelledDraft] = []
+    for item in items:
+        # The business's other replies, the same words posted to another review included.
+        others = [o["reply"] for o in by_business[item["business"]] if o["id"] != item["id"]]
+        context = CheckContext(
+            review_text=item["review"],
+            language=data["language"],
+            contact=Contact(**item["contact"]),
+            business_name=item["business"],
+            reviewer_name=item.get("reviewer_name"),
+            compensation=tuple(item.get("compensation") or ()),
+            platform=item.get("platform"),
+            recent_replies=tuple(others[:RECENT_WINDOW]),
+        )
+        for check, (expect, why) in item["labels"].items():
+            drafts.append(
+                LabelledDraft(
+                    language=data.get("bucket", data["language"]),
+                    check=check,
+                    should_fail=expect == "fail",
+                    draft=item["reply"],
+                    context=context,
+                    note=f"{item['id']}: {why}",
+                    item=item["id"],
+                    calm=bool(item.get("calm_disagreement")),
+                )
+            )
+    return drafts
+
+
 def score(suite: CheckSuite, drafts: list[LabelledDraft]) -> dict[str, dict[str, Score]]:
     """Scores by check, then by language (and "all")."""
     scores: dict[str, dict[str, Score]] = defaultdict(lambda: defaultdict(Score))
+    runs: dict[tuple[str, int], dict[str, Any]] = {}
     for item in drafts:
-        results = {r.name: r for r in suite.run(item.draft, item.context)}
-        failed = not results[item.check].passed
+        # A real reply carries a label per check: its checks run once, not once a label.
+        key = (item.draft, id(item.context))
+        if key not in runs:
+            runs[key] = {r.name: r for r in suite.run(item.draft, item.context)}
+        failed = not runs[key][item.check].passed
         for bucket in (scores[item.check][item.language], scores[item.check]["all"]):
             if failed and item.should_fail:
                 bucket.tp += 1
             elif failed:
                 bucket.fp += 1
                 bucket.mistakes.append(
-                    {"kind": "false_positive", "draft": item.draft, "note": item.note}
+                    {
+                        "kind": "false_positive",
+                        "draft": item.draft,
+                        "note": item.note,
+                        "message": runs[key][item.check].message,
+                    }
                 )
             elif item.should_fail:
                 bucket.fn += 1
                 bucket.mistakes.append(
-                    {"kind": "false_negative", "draft": item.draft, "note": item.note}
+                    {
+                        "kind": "false_negative",
+                        "draft": item.draft,
+                        "note": item.note,
+                        "message": runs[key][item.check].message,
+                    }
                 )
             else:
                 bucket.tn += 1
     return scores
+
+
+def calm_report(suite: CheckSuite, drafts: list[LabelledDraft]) -> dict[str, Any] | None:
+    """How many of the replies that disagree calmly pass `no_attack` (none may be
+    taken for an attack); None when the corpus marks no such reply."""
+    calm = [d for d in drafts if d.calm and d.check == "no_attack"]
+    if not calm:
+        return None
+    passed = sum(
+        next(r.passed for r in suite.run(d.draft, d.context) if r.name == "no_attack") for d in calm
+    )
+    return {"replies": len(calm), "passed": passed, "share": round(passed / len(calm), 4)}
 
 
 def corpus_report(suite: CheckSuite, folder: Path = CORPUS_DIR) -> dict[str, Any]:
@@ -125,6 +210,7 @@ def corpus_report(suite: CheckSuite, folder: Path = CORPUS_DIR) -> dict[str, Any
     scores = score(suite, drafts)
     return {
         "drafts": len(drafts),
+        "calm_disagreement": calm_report(suite, drafts),
         "by_check": {
             check: {lang: s.as_dict() for lang, s in sorted(by_lang.items())}
             for check, by_lang in sorted(scores.items())

@@ -18,6 +18,8 @@ class Contact:
     role: str | None = None
     phone: str | None = None
     email: str | None = None
+    #: The business's own web site: links to it (or to its e-mail domain) are its own.
+    website: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,16 @@ class CheckContext:
     #: What was screened out of the review as instructions aimed at a model (hidden
     #: markup, "ignore previous instructions ..."): a draft must not carry their words.
     injected: tuple[str, ...] = ()
+    #: "Hant" or "Hans" for a Chinese review (how the reviewer writes), None when the
+    #: review text itself tells (see `review_script`).
+    script: str | None = None
+
+    @property
+    def review_script(self) -> str | None:
+        """The script the reviewer wrote in: a reply is written back in it."""
+        from .script import script_of
+
+        return self.script or script_of(self.review_text)
 
     @property
     def names(self) -> list[str]:

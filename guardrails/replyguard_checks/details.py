@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Iterable
 from functools import cache, lru_cache
 
@@ -19,6 +20,12 @@ from .text import mask_terms, normalize, words
 
 _MIN_LEN = 3
 _PREFIX = 5
+_STEM = 4
+# Degree words in front of a Chinese complaint: "太慢" and "好慢" name the "慢" that a
+# reply writing "变慢" names too.
+_ZH_DEGREE = re.compile(
+    r"^(?:太|好|很|超|真|挺|有够|变得?|越来越|愈来愈|非常|特别|十分|老是|一直|总是|常常|经常)+"
+)
 
 
 @cache
@@ -81,12 +88,19 @@ def _content_terms(text: str, language: str, names: tuple[str, ...]) -> frozense
 
 
 def related(a: str, b: str) -> bool:
-    """Same lemma, or forms the lemmatiser missed that share a long common prefix."""
+    """Same lemma, one word the stem of the other ("slow", "slowness") or the head of a
+    compound, or forms the lemmatiser missed that share a long common prefix."""
     if a == b:
         return True
     shortest = min(len(a), len(b))
+    if shortest >= _STEM and (a.startswith(b) or b.startswith(a)):
+        return True
     if shortest < _PREFIX:
         return False
+    if a.endswith(b) or b.endswith(a):
+        return True  # the head of a compound: "reservoir" in "waterreservoir"
+    if a[:_PREFIX] != b[:_PREFIX]:
+        return False  # no common prefix of _PREFIX letters: most pairs stop here
     common = len(os.path.commonprefix([a, b]))  # noqa: RUF071 - characters are what we compare
     return common >= _PREFIX and common >= 0.75 * shortest
 
@@ -99,9 +113,14 @@ def shared_details(
     wanted = content_terms(review, language, names)
     if language == "zh":
         body = normalize(draft)
-        return wanted, sorted(t for t in wanted if t in body)
+        return wanted, sorted(t for t in wanted if t in body or _zh_core(t) in body)
     have = content_terms(draft, language, names)
     return wanted, sorted(w for w in wanted if any(related(w, h) for h in have))
+
+
+def _zh_core(term: str) -> str:
+    """A Chinese term without the degree words in front; the term itself when none."""
+    return _ZH_DEGREE.sub("", term) or term
 
 
 def warm_up(languages: Iterable[str]) -> None:

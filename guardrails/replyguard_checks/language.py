@@ -24,7 +24,7 @@ NAMES = {
     "pl": "Polish",
     "sl": "Slovenian",
     "bg": "Bulgarian",
-    "zh": "Chinese (Simplified)",
+    "zh": "Chinese",
 }
 
 

@@ -49,8 +49,6 @@ class Lexicon:
     #: Stock phrases matched exactly (regex) and fuzzily (plain phrases).
     stock_patterns: Alternation
     stock_phrases: tuple[str, ...]
-    #: Mild stock phrases: only two or more of them make a draft generic.
-    weak_phrases: tuple[str, ...]
     #: Words that never count as a specific detail of a review.
     generic_words: frozenset[str]
     stopwords: frozenset[str]
@@ -130,7 +128,6 @@ def lexicon(language: str) -> Lexicon:
         quoting=phrases(data.get("quoting")),
         stock_patterns=phrases(stock.get("patterns")),
         stock_phrases=tuple(p.casefold() for p in stock.get("phrases") or []),
-        weak_phrases=tuple(p.casefold() for p in stock.get("weak") or []),
         generic_words=frozenset(w.casefold() for w in data.get("generic_words") or []),
         stopwords=frozenset(stop),
         offers=_named_groups(language, "offers", data, OFFER_KINDS),

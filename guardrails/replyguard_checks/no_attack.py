@@ -6,6 +6,8 @@ import re
 
 from guardrails.validators import register_validator
 
+from .attack_model import shipped
+from .attack_structure import find, structure
 from .base import ReplyCheck, Verdict
 from .context import CheckContext
 from .lexicon import Lexicon, lexicons_for
@@ -21,6 +23,9 @@ _WHY = {
     "doubt": "casts doubt on the reviewer's account",
     "others_fine": "implies the reviewer is wrong because others had no problem",
     "sarcasm": "is sarcastic about the reviewer",
+    "falsity": "says or implies the review is untrue",
+    "contempt": "shows contempt for the reviewer",
+    "belittle": "belittles the reviewer or lectures them",
 }
 
 
@@ -36,6 +41,8 @@ def find_attacks(text: str, context: CheckContext) -> list[tuple[str, str]]:
             if kind in _QUOTABLE and _quoted(scanned, match.start(), ordered):
                 continue
             hits.append((kind, match.group().strip()))
+    for lex in ordered:
+        hits += [(hit.kind, hit.predicate) for hit in find(scanned, structure(lex.language))]
     return hits
 
 
@@ -43,6 +50,11 @@ def find_attacks(text: str, context: CheckContext) -> list[tuple[str, str]]:
 #: ("you wrote that the price was a joke"): the reviewer's words, not an insult.
 _QUOTABLE = frozenset({"insult", "mock"})
 _SENTENCE = re.compile(r"[.!?。！？;；\n]")
+# A quotation, in the marks people type ("...", “...”, „...“, «...», ‘...’, 「...」).
+_QUOTATION = re.compile(
+    r'"[^"\n]{1,400}"|“[^”\n]{1,400}”|„[^“”\n]{1,400}[“”]|«[^»\n]{1,400}»'
+    r"|‘[^’\n]{1,400}’|「[^」]{1,400}」|『[^』]{1,400}』"
+)
 _PAUSE = re.compile(r"[,;:，、\-–]")
 
 
@@ -66,13 +78,25 @@ class NoAttack(ReplyCheck):
 
     def check(self, text: str, context: CheckContext) -> Verdict:
         hits = find_attacks(text, context)
-        if not hits:
-            return Verdict.ok("No insult, mockery, blame, threat or accusation of the reviewer.")
-        problems = "; ".join(f"“{phrase}” {_WHY[kind]}" for kind, phrase in _dedupe(hits)[:3])
+        model = shipped()
+        score, sentence = (0.0, "")
+        if model is not None:
+            # Words in quotation marks are the reviewer's, reported: not ours to judge.
+            own_words = mask_terms(normalize(_QUOTATION.sub(" “ ” ", text)), context.names)
+            score, sentence = model.most_hostile(own_words)
+        flagged = model is not None and score >= model.threshold
+        if not hits and not flagged:
+            return Verdict.ok(
+                "No insult, mockery, blame, threat or accusation of the reviewer"
+                + (f" (classifier: {score:.2f})." if model is not None else ".")
+            )
+        problems = [f"“{phrase}” {_WHY[kind]}" for kind, phrase in _dedupe(hits)[:3]]
+        if flagged:
+            problems.append(f"“{sentence}” reads as an attack (classifier score {score:.2f})")
         return Verdict.fail(
-            f"The reply attacks the reviewer: {problems}. Remove these words. Never doubt, "
-            "blame, mock or threaten the reviewer; if a fact needs correcting, state it "
-            "calmly and invite them to get in touch."
+            f"The reply attacks the reviewer: {'; '.join(problems)}. Remove these words. "
+            "Never doubt, blame, mock or threaten the reviewer; if a fact needs correcting, "
+            "state it calmly and invite them to get in touch."
         )
 
 

@@ -1,6 +1,8 @@
 """`no_generic`: no copy-paste reply (playbook rule 5).
 
-Fails when a draft leans on stock phrases, or names no specific detail of the review.
+One rule (README, "The no_generic rule"): a reply is generic when it names nothing
+specific from the review, or when it leans on a stock formula. Thanking the reviewer
+or a warm closing beside specifics is not generic, so neither is listed.
 """
 
 from __future__ import annotations
@@ -12,28 +14,26 @@ from .base import ReplyCheck, Verdict
 from .context import CheckContext
 from .details import shared_details
 from .lexicon import all_lexicons, lexicon
-from .text import mask_terms, normalize
+from .text import mask_terms, name_parts, normalize, word_count
 
 _FUZZY_CUTOFF = 90.0
+#: A review names something specific to answer when it has at least this many detail
+#: terms or this many words.
+_SPECIFIC_TERMS = 2
+_SPECIFIC_WORDS = 4
 
 
-def find_stock(text: str, language: str) -> tuple[list[str], list[str]]:
-    """(stock phrases found, weak phrases found) in a normalised draft."""
+def find_stock(text: str, language: str) -> list[str]:
+    """The stock formulas found in a normalised draft."""
     strong: list[str] = []
     for lex in all_lexicons():
         strong += [m.group() for m in lex.stock_patterns.finditer(text)]
-    langs = dict.fromkeys([language, "en"])
-    weak: list[str] = []
-    for lang in langs:
-        lex = lexicon(lang)
-        for phrase in lex.stock_phrases:
+    for lang in dict.fromkeys([language, "en"]):
+        for phrase in lexicon(lang).stock_phrases:
             hit = fuzz.partial_ratio_alignment(phrase, text, score_cutoff=_FUZZY_CUTOFF)
             if hit is not None:
                 strong.append(text[hit.dest_start : hit.dest_end])
-        for phrase in lex.weak_phrases:
-            if fuzz.partial_ratio(phrase, text, score_cutoff=_FUZZY_CUTOFF + 3):
-                weak.append(phrase)
-    return list(dict.fromkeys(s.strip() for s in strong)), weak
+    return list(dict.fromkeys(s.strip() for s in strong))
 
 
 @register_validator(name="replyguard/no_generic", data_type="string")
@@ -45,9 +45,9 @@ class NoGeneric(ReplyCheck):
     def check(self, text: str, context: CheckContext) -> Verdict:
         names = context.names
         scanned = mask_terms(normalize(text), names)
-        strong, weak = find_stock(scanned, context.language)
-        if strong or len(weak) >= 2:
-            listed = ", ".join(f"“{p}”" for p in [*strong, *weak][:3])
+        strong = find_stock(scanned, context.language)
+        if strong:
+            listed = ", ".join(f"“{p}”" for p in strong[:3])
             return Verdict.fail(
                 f"The reply uses stock phrases that make it read as copy-paste: {listed}. "
                 "Replace them with plain words about this reviewer's own problem."
@@ -56,9 +56,12 @@ class NoGeneric(ReplyCheck):
             return Verdict.ok(
                 "No stock phrases; a holding reply leaves the details for the private channel."
             )
-        wanted, named = shared_details(
-            context.review_text, text, context.language, context.masked_names
-        )
+        # The business's own name says nothing about this reviewer's problem.
+        masked = (*context.masked_names, *name_parts(context.business_name))
+        wanted, named = shared_details(context.review_text, text, context.language, masked)
+        if len(wanted) < _SPECIFIC_TERMS and word_count(context.review_text) < _SPECIFIC_WORDS:
+            # "Very bad app": a review this short names nothing a reply could repeat.
+            wanted = set()
         if wanted and not named:
             examples = ", ".join(sorted(wanted)[:5])
             return Verdict.fail(

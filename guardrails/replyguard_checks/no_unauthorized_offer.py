@@ -36,6 +36,23 @@ _AMOUNT = re.compile(
     rf"|\b\d{{1,3}}\s?(?:{_PERCENT})",
     re.IGNORECASE,
 )
+_PERCENT_ONLY = re.compile(rf"^\d{{1,3}}\s?(?:{_PERCENT})$", re.IGNORECASE)
+# What follows a percentage that is taken off a price ("20% off", "30 % sur", "20% на").
+_PRICE_CUT = re.compile(
+    r"^\s*(?:off|on|sur|de (?:réduction|remise)|auf|en|op|na|на|za|pri|korting|rabat\w*|"
+    r"descuento|折扣|优惠|减免|折)\b",
+    re.IGNORECASE,
+)
+
+
+def _share(amount: re.Match[str], clause: str) -> bool:
+    """A percentage that is a share of something ("99% of patients", "100% sure"),
+    not a price cut."""
+    return bool(_PERCENT_ONLY.search(amount.group())) and not _PRICE_CUT.search(
+        clause[amount.end() :]
+    )
+
+
 # A dash or colon starts a new thought: "I hope you return - a bottle awaits you".
 _PART_START = re.compile(r"\s-\s|:\s")
 _NUMBER = re.compile(r"\d{1,3}(?:[.,\s]\d{3})+(?!\d)|\d+(?:[.,]\d+)?")
@@ -193,6 +210,8 @@ def find_offers(text: str, context: CheckContext) -> list[tuple[str, str]]:
                     continue
                 found.append((kind, match.group().strip()))
         for amount in _AMOUNT.finditer(_spelled(clause, lexicons)):
+            if _share(amount, clause) and not _concepts(clause, lexicons):
+                continue  # "99% of patients", not "30 % sur l'abonnement": a share
             values = _numbers(amount.group())
             # The review's own price is quoted, not offered.
             if values and not values <= quoted and not values <= allowed_numbers:

@@ -16,8 +16,9 @@ from guardrails.validators import register_validator
 from phonenumbers import Leniency, PhoneNumberMatcher
 
 from .base import ReplyCheck, Verdict
-from .context import CheckContext
-from .text import EMAIL, URL, digits
+from .context import CheckContext, Contact
+from .script import HANT
+from .text import EMAIL, URL, digits, host
 
 #: Where a number written without a country code is read, when the profile does not say.
 LANGUAGE_REGION = {
@@ -66,8 +67,17 @@ class _Phone:
     national: str  # national significant number, or bare digits when unparsable
 
 
+# An extension after the line: "02-3633-1160轉4194", "分機 12", "ext. 5", "poste 3".
+_EXTENSION = re.compile(
+    r"\s*(?:轉|转|分機|分机|內線|内线|ext\.?|extension|x(?=\s*\d)|poste|durchwahl|wew\.?|#)\s*\d+.*$",
+    re.IGNORECASE,
+)
+
+
 def national_number(raw: str, region: str | None) -> str:
-    """The national significant number of a phone, or its bare digits if unparsable."""
+    """The national significant number of a phone (its extension aside), or its bare
+    digits if unparsable."""
+    raw = _EXTENSION.sub("", raw)
     try:
         number = phonenumbers.parse(raw, region)
         return str(number.national_number)
@@ -84,6 +94,19 @@ def same_line(a: str, b: str) -> bool:
     return len(short) >= 7 and long_.endswith(short)
 
 
+def own_sites(contact: Contact) -> tuple[str, ...]:
+    """The hosts a business's own links live on: its web site and its e-mail domain."""
+    found = [host(contact.website)] if contact.website else []
+    if contact.email and "@" in contact.email:
+        found.append(host(contact.email.rsplit("@", 1)[1]))
+    return tuple(h for h in found if "." in h)
+
+
+def _own_link(link: str, own: tuple[str, ...]) -> bool:
+    at = host(link)
+    return any(at == h or at.endswith("." + h) for h in own)
+
+
 def region_for(context: CheckContext) -> str | None:
     if context.region:
         return context.region.upper()
@@ -96,6 +119,8 @@ def region_for(context: CheckContext) -> str | None:
                 return region
         except phonenumbers.NumberParseException:
             pass
+    if context.language == "zh" and context.review_script == HANT:
+        return "TW"  # Traditional characters: most likely a Taiwanese number
     return LANGUAGE_REGION.get(context.language)
 
 
@@ -134,10 +159,14 @@ class OfflineChannel(ReplyCheck):
         emails = [e.rstrip(".") for e in EMAIL.findall(text)]
         foreign = [p.text for p in phones if not (own_phone and same_line(p.national, own_phone))]
         foreign += [e for e in emails if e.casefold() != own_email]
-        # A link is a channel too, and the profile has none: models invent them.
+        # A link is a channel too: models invent them. The business's own site (its
+        # `website`, or its e-mail's domain) is its own.
         business = context.business_name.casefold()
+        own_hosts = own_sites(contact)
         foreign += [
-            u.rstrip(".,)") for u in URL.findall(text) if u.rstrip(".,)").casefold() not in business
+            link
+            for link in (u.rstrip(".,)") for u in URL.findall(text))
+            if link.casefold() not in business and not _own_link(link, own_hosts)
         ]
         has_phone = bool(own_phone) and any(same_line(p.national, own_phone or "") for p in phones)
         has_email = bool(own_email) and any(e.casefold() == own_email for e in emails)

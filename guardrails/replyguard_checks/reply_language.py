@@ -12,6 +12,7 @@ from guardrails.validators import register_validator
 from .base import ReplyCheck, Verdict
 from .context import CheckContext
 from .language import NAMES, confidence, detect, language_name, neighbour, prose
+from .script import HANT, script_of
 from .text import word_count
 
 _MIN_WORDS = 6
@@ -32,6 +33,8 @@ class ReplyLanguage(ReplyCheck):
         if word_count(words) < _MIN_WORDS:
             return Verdict.ok(f"Too short to tell the language; assumed {expected}.")
         found = detect(words, default=context.language)
+        if found == "zh" == context.language:
+            return _chinese_script(text, context.review_script)
         if found == context.language:
             close = neighbour(words, context.language)
             if close is None:
@@ -46,3 +49,18 @@ class ReplyLanguage(ReplyCheck):
             f"The reply is written in {language_name(found)}, but the review is in "
             f"{expected}. Write the whole reply in {expected}."
         )
+
+
+_SCRIPT_NAMES = {HANT: "Traditional Chinese", "Hans": "Simplified Chinese"}
+
+
+def _chinese_script(draft: str, wanted: str | None) -> Verdict:
+    """A Chinese reply is written in the reviewer's own script: a reader in Taipei
+    answered in Simplified characters reads a reply meant for somebody else."""
+    written = script_of(draft)
+    if wanted is None or written is None or wanted == written:
+        return Verdict.ok(f"Written in {_SCRIPT_NAMES.get(written or '', 'Chinese')}.")
+    return Verdict.fail(
+        f"The reply is written in {_SCRIPT_NAMES[written]}, but the review is in "
+        f"{_SCRIPT_NAMES[wanted]}. Write the whole reply in {_SCRIPT_NAMES[wanted]} characters."
+    )

@@ -19,6 +19,8 @@ from guardrails.settings import settings as guardrails_settings
 from guardrails.validators import FailResult, PassResult
 
 from . import language, no_meta
+from .attack_model import shipped
+from .attack_structure import structure
 from .base import MESSAGE_KEY, ReplyCheck
 from .context import SUPPORTED_LANGUAGES, CheckContext
 from .details import warm_up
@@ -80,8 +82,12 @@ class CheckSuite:
         return [c.name for c in self.checks]
 
     def warm_up(self) -> None:
-        """Compile every lexicon and load lemma tables before the first request."""
+        """Compile every lexicon and structural rule, load lemma tables and the attack
+        classifier before the first request (Chinese script tables load on first use)."""
         all_lexicons()
+        for code in SUPPORTED_LANGUAGES:
+            structure(code)
+        shipped()
         warm_up(SUPPORTED_LANGUAGES)
         language.warm_up()
         no_meta.warm_up()

@@ -11,6 +11,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
+from .script import to_simplified
+
 # Han ideographs, kana and CJK punctuation blocks: a CJK character counts as half a word.
 _CJK = (
     "\u3040-\u30ff"  # hiragana, katakana
@@ -28,7 +30,8 @@ EMAIL = re.compile(
 )
 # Links with a scheme or www., and bare domains ("help.example.com/sync", "shop.pl").
 URL = re.compile(
-    r"\b(?:https?://|www\.)\S+"
+    # A link ends where CJK text or full-width punctuation starts: "https://x.tw/a◎專線".
+    rf"\b(?:https?://|www\.)[^\s{_CJK}\u3000-\u303f\uff00-\uffef◎「」『』]+"
     r"|(?<![@\w.\-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+"
     r"(?:com|org|net|info|biz|io|app|co|shop|store|online|site|example|[a-z]{2})"
     r"(?:/[^\s,;:!?)\]]*)?(?![\w@\-])",
@@ -38,11 +41,12 @@ URL = re.compile(
 
 @lru_cache(maxsize=256)
 def normalize(text: str) -> str:
-    """NFKC, case-folded, typographic quotes and dashes made plain, whitespace collapsed.
+    """NFKC, case-folded, typographic quotes and dashes made plain, whitespace collapsed,
+    Traditional Chinese read as Simplified (the lexicons are Simplified).
 
     Cached: every check normalises the same draft and review."""
     text = unicodedata.normalize("NFKC", text).casefold()
-    text = text.translate(_PLAIN)
+    text = to_simplified(text.translate(_PLAIN))
     return " ".join(text.split())
 
 
@@ -92,6 +96,14 @@ def without_addresses(text: str) -> str:
     A name that appears only inside `anna.kowalska@example.com` is not a signature.
     """
     return URL.sub(" ", EMAIL.sub(" ", text))
+
+
+def host(link: str) -> str:
+    """The host of a link or bare domain, lower case, without "www.": what a link is
+    compared by."""
+    bare = re.sub(r"^[a-z][a-z0-9+.\-]*://", "", link.strip().casefold())
+    bare = re.split(r"[/?#:]", bare, maxsplit=1)[0]
+    return bare.removeprefix("www.").rstrip(".")
 
 
 def digits(text: str) -> str:

@@ -201,11 +201,14 @@ def accuracy(
     corpus: Annotated[
         Path | None,
         typer.Option(
-            help="Folder of labelled drafts (default evals/corpus; evals/holdout is blind)."
+            exists=True,
+            file_okay=False,
+            help="Folder of labelled drafts (default evals/corpus); real replies: "
+            "evals/real/dev or evals/real/blind.",
         ),
     ] = None,
 ) -> None:
-    """Precision and recall of every check, per language, on a labelled corpus."""
+    """Precision, recall and F1 of every check, per language, on a labelled corpus."""
     import json
 
     from rich.console import Console
@@ -215,10 +218,16 @@ def accuracy(
     from replyguard_evals.corpus import CORPUS_DIR, corpus_report
 
     scores = corpus_report(shared_suite(), corpus or CORPUS_DIR)
-    print_accuracy(Console(width=160), scores)
+    print_accuracy(Console(width=240), scores)
+    if calm := scores.get("calm_disagreement"):
+        print(
+            f"calm disagreement: {calm['passed']} of {calm['replies']} replies that correct "
+            f"the reviewer calmly pass no_attack ({calm['share']:.2f})"
+        )
     for mistake in scores["mistakes"]:
         print(
-            f"{mistake['kind']}: {mistake['check']} [{mistake['language']}] {mistake['draft'][:90]}"
+            f"{mistake['kind']}: {mistake['check']} [{mistake['language']}] "
+            f"{mistake['note'] or mistake['draft'][:90]}"
         )
     if report:
         report.write_text(json.dumps(scores, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -231,6 +240,33 @@ def accuracy(
     if low:
         print("below the minimum score: " + ", ".join(low))
         raise typer.Exit(1)
+
+
+@app.command()
+def train(
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            file_okay=False,
+            help="Folder to write attack_model.json.gz to (default: the checks' data folder).",
+        ),
+    ] = None,
+) -> None:
+    """Fit the attack sentence classifier of `no_attack` on the paraphrases and the real
+    dev split (needs scikit-learn: pip install 'replyguard[train]')."""
+    import json
+    from importlib.util import find_spec
+
+    if find_spec("sklearn") is None:
+        print("replyguard train needs scikit-learn: pip install 'replyguard[train]'")
+        raise typer.Exit(2)
+    from replyguard_evals.train import DEFAULT_OUT, write
+    from replyguard_evals.train import train as fit
+
+    model, summary = fit()
+    path = write(model, out or DEFAULT_OUT)
+    print(json.dumps(summary, indent=2))
+    print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")
 
 
 @app.command()

@@ -32,3 +32,6 @@ class ReplyFacts:
     quote: str | None = None
     not_offered: str | None = None
     fix: str | None = None
+    #: "Hant" for a Chinese review in Traditional characters: the reply is written in
+    #: them too. None for every other review.
+    script: str | None = None

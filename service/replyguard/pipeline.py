@@ -19,6 +19,7 @@ from typing import cast
 from replyguard_checks.context import CheckContext, Contact
 from replyguard_checks.details import content_terms
 from replyguard_checks.language import detect
+from replyguard_checks.script import script_of
 from replyguard_checks.suite import CheckResult, CheckSuite
 
 from .cues import load_cues
@@ -120,6 +121,7 @@ class ReplyPipeline:
     # -- preparing ---------------------------------------------------------------
     def prepare(self, review: Review, business: Business, options: Options) -> Case:
         language = cast(Language, review.language or detect(review.text))
+        script = script_of(review.text) if language == "zh" else None
         cues = load_cues(self.prompts_dir, language)
         # What the review complains about, without any instructions aimed at a model.
         complaint, injected = cues.split(review.text)
@@ -137,7 +139,9 @@ class ReplyPipeline:
         context = CheckContext(
             review_text=cues.without_abuse(complaint),
             language=language,
-            contact=Contact(contact.name, contact.role, contact.phone, contact.email),
+            contact=Contact(
+                contact.name, contact.role, contact.phone, contact.email, contact.website
+            ),
             business_name=business.name,
             reviewer_name=review.reviewer_name,
             compensation=tuple(business.compensation),
@@ -148,6 +152,7 @@ class ReplyPipeline:
             repeat_threshold=self.settings.repeat_threshold,
             holding=decision.needs_human,
             injected=tuple(injected),
+            script=script,
         )
         facts = ReplyFacts(
             language=language,
@@ -169,6 +174,7 @@ class ReplyPipeline:
             quote=pick_quote(complaint, language, cues),
             not_offered=decision.not_offered,
             fix=decision.fix,
+            script=script,
         )
         return Case(review, business, options, language, decision, context, facts)
 

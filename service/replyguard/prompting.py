@@ -14,11 +14,19 @@ from string import Template
 import yaml
 
 from replyguard_checks.language import NAMES
+from replyguard_checks.script import HANT
 
 from .facts import ReplyFacts
 from .llm.base import Message
 
 _TAG = re.compile(r"<\s*/?\s*review\s*>", re.IGNORECASE)
+
+
+def language_name(facts: ReplyFacts) -> str:
+    """The language to write in, as the model is told it: Chinese names its script."""
+    if facts.language == "zh":
+        return "Traditional Chinese" if facts.script == HANT else "Simplified Chinese"
+    return NAMES[facts.language]
 
 
 class PromptBook:
@@ -91,7 +99,7 @@ class PromptBook:
                 )
                 if x
             ),
-            "language_name": NAMES[f.language],
+            "language_name": language_name(f),
             "max_words": str(f.max_words),
             "scenario": f.scenario.replace("_", " "),
             "scenario_guidance": self.scenarios[f.scenario],

@@ -89,6 +89,16 @@ OptionalName = Annotated[
 Phone = Annotated[str, StringConstraints(max_length=40), AfterValidator(_has_phone_digits)]
 
 
+def _is_website(value: str) -> str:
+    if not _WEBSITE.fullmatch(value):
+        raise ValueError("a web site is a domain or an http(s) link, e.g. https://shop.example")
+    return value
+
+
+_WEBSITE = re.compile(r"(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?:[/?#]\S*)?", re.IGNORECASE)
+Website = Annotated[str, StringConstraints(max_length=200), AfterValidator(_is_website)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -137,6 +147,11 @@ class Contact(_Strict):
     role: OptionalName = None
     phone: Annotated[Phone | None, BeforeValidator(_blank_to_none)] = None
     email: Annotated[EmailStr | None, BeforeValidator(_blank_to_none)] = None
+    website: Annotated[Website | None, BeforeValidator(_blank_to_none)] = Field(
+        default=None,
+        description="The business's own web site (e.g. https://bistroverde.example): links "
+        "to it, or to the e-mail's domain, are the business's own in a reply.",
+    )
 
     @model_validator(mode="after")
     def _needs_a_channel(self) -> Contact:

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from replyguard_checks.script import HANT, to_traditional
 from replyguard_checks.text import CJK_CHAR, EMAIL, URL, digits
 
 from .facts import ReplyFacts
@@ -87,7 +88,7 @@ class TemplateBook:
             channel=self._channel(data, facts), signature=self._signature(data, facts)
         )
         greeting = self.greeting(facts.language, facts.reviewer_name)
-        return tidy(f"{greeting} {body} {closing}")
+        return in_script(tidy(f"{greeting} {body} {closing}"), facts)
 
     def candidates(self, facts: ReplyFacts) -> Iterator[str]:
         data = self.data(facts.language)
@@ -142,7 +143,7 @@ class TemplateBook:
                     contact=facts.contact_name,
                     business=facts.business,
                 )
-                text = tidy(text)
+                text = in_script(tidy(text), facts)
                 if text not in seen:
                     seen.add(text)
                     yield text
@@ -155,6 +156,15 @@ _SIGN_OFF = re.compile(
     r"поздрави|с уважение|此致|祝好)\b.*",
     re.DOTALL,
 )
+
+
+def in_script(text: str, facts: ReplyFacts) -> str:
+    """A reply to a review in Traditional characters is written in them too; the
+    business's, the contact's and the reviewer's names stay as they are spelt."""
+    if facts.script != HANT:
+        return text
+    keep = (facts.business, facts.contact_name, facts.reviewer_name or "")
+    return to_traditional(text, keep)
 
 
 def _whole_sentences(body: str) -> str:

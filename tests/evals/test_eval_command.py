@@ -148,6 +148,8 @@ def test_full_cli_run_and_html_report_in_chromium(tmp_path: Path) -> None:
     assert len(data["summary"]["by_language"]) >= 9
     assert data["summary"]["pass_rate"] == 1.0
     assert data["detectors"]["drafts"] > 0
+    assert set(data["detectors_real"]) == {"dev", "blind"}
+    assert data["detectors_real"]["dev"]["by_check"]["no_attack"]["all"]["f1"] >= 0
     if CHROMIUM is None:
         pytest.skip("chromium is not installed (.ci/system-deps installs it)")
     flags = [
@@ -163,7 +165,8 @@ def test_full_cli_run_and_html_report_in_chromium(tmp_path: Path) -> None:
     dom = subprocess.run(
         [CHROMIUM, *flags, "--dump-dom", html.as_uri()], capture_output=True, text=True, timeout=120
     )
-    for table in ("by-check", "by-language", "by-scenario", "detectors"):
+    tables = ("by-check", "by-language", "by-scenario", "detectors", "detectors-real-dev")
+    for table in tables:
         assert f'id="{table}"' in dom.stdout
     shot = Path("artifacts") / "eval-report.png"
     shot.parent.mkdir(exist_ok=True)

@@ -1,0 +1,192 @@
+"""`replyguard train`: fits the attack sentence classifier shipped with the checks.
+
+Training data, all labelled per sentence:
+
+- `evals/paraphrases/<lang>.yaml`: sentences written for this in all nine languages
+  (and Traditional Chinese), attacks in many styles and hard look-alikes that are fine;
+- the real replies of `evals/real/dev/`: the sentences a labeller marked as the attack
+  in a reply that fails `no_attack`, and every sentence of replies that pass it;
+- the sentences of the draft corpus' `no_attack` pass cases.
+
+The blind split is never read here. The threshold is chosen on out-of-fold scores, so
+it reflects sentences the model has not seen: the lowest one at which at most
+`MAX_FALSE_ALARMS` of the ordinary reply sentences (real replies and the draft corpus,
+not the look-alikes written to be hard) are flagged. A false alarm costs a good reply,
+and a reply has several sentences.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from replyguard_checks.attack_model import MODEL_FILE, AttackModel, features, sentences
+from replyguard_checks.text import mask_terms, normalize
+
+from .corpus import CORPUS_DIR, REAL_DIR, load_corpus
+
+PARAPHRASES_DIR = Path(__file__).resolve().parents[1] / "paraphrases"
+DEFAULT_OUT = Path(__file__).resolve().parents[2] / "guardrails" / "replyguard_checks" / "data"
+MAX_FALSE_ALARMS = 0.002
+_FOLDS = 5
+_SEED = 20261207
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    sentence: str
+    label: int
+    origin: str
+
+
+def paraphrase_samples(folder: Path = PARAPHRASES_DIR) -> list[Sample]:
+    samples: list[Sample] = []
+    for path in sorted(folder.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for label, key in ((1, "attack"), (0, "not_attack")):
+            samples += [
+                Sample(normalize(text), label, f"paraphrases/{path.stem}")
+                for text in data.get(key) or []
+            ]
+    return samples
+
+
+def real_samples(folder: Path = REAL_DIR / "dev") -> list[Sample]:
+    """Sentences of the real dev split: marked attacks, and the sentences of replies
+    that do not attack (the rest of an attacking reply is left out: unmarked is not
+    the same as harmless)."""
+    samples: list[Sample] = []
+    for path in sorted(folder.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for item in data["items"]:
+            names = _names(item)
+            expect, _ = item["labels"]["no_attack"]
+            if expect == "fail":
+                samples += [
+                    Sample(mask_terms(normalize(s), names), 1, f"real/{item['id']}")
+                    for s in item.get("attack_sentences") or []
+                ]
+            else:
+                text = mask_terms(normalize(item["reply"]), names)
+                samples += [Sample(s, 0, f"real/{item['id']}") for s in sentences(text)]
+    return samples
+
+
+def corpus_samples(folder: Path = CORPUS_DIR) -> list[Sample]:
+    """Sentences of the draft corpus' drafts that must pass `no_attack`."""
+    samples: list[Sample] = []
+    seen: set[str] = set()
+    for draft in load_corpus(folder):
+        if draft.check != "no_attack" or draft.should_fail or draft.draft in seen:
+            continue
+        seen.add(draft.draft)
+        text = mask_terms(normalize(draft.draft), draft.context.names)
+        samples += [Sample(s, 0, "corpus") for s in sentences(text)]
+    return samples
+
+
+def _names(item: dict[str, Any]) -> list[str]:
+    from replyguard_checks.text import name_parts
+
+    contact = item.get("contact") or {}
+    return [
+        *name_parts(item.get("reviewer_name")),
+        *name_parts(contact.get("name")),
+        item.get("business") or "",
+    ]
+
+
+def _matrix(samples: Iterable[Sample]) -> list[dict[str, int]]:
+    return [dict.fromkeys(features(s.sentence), 1) for s in samples]
+
+
+def _fit(samples: list[Sample], c: float) -> tuple[Any, Any]:
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = DictVectorizer()
+    x = vectorizer.fit_transform(_matrix(samples))
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000)
+    model.fit(x, [s.label for s in samples])
+    return vectorizer, model
+
+
+def _out_of_fold(samples: list[Sample], c: float) -> list[float]:
+    order = list(range(len(samples)))
+    random.Random(_SEED).shuffle(order)
+    scores = [0.0] * len(samples)
+    for fold in range(_FOLDS):
+        held = set(order[fold::_FOLDS])
+        vectorizer, model = _fit([s for i, s in enumerate(samples) if i not in held], c)
+        rows = sorted(held)
+        probs = model.predict_proba(vectorizer.transform(_matrix(samples[i] for i in rows)))
+        for i, p in zip(rows, probs[:, 1], strict=True):
+            scores[i] = float(p)
+    return scores
+
+
+def choose_threshold(scores: list[float], samples: list[Sample]) -> tuple[float, dict[str, float]]:
+    """The lowest threshold that flags at most MAX_FALSE_ALARMS of ordinary sentences,
+    with the recall it buys on every attack and on the real ones."""
+    ordinary = [s for s, x in zip(scores, samples, strict=True) if not x.label and _natural(x)]
+    attacks = [(s, x) for s, x in zip(scores, samples, strict=True) if x.label]
+    real = [s for s, x in attacks if _natural(x)]
+    for step in range(500, 1000):
+        threshold = step / 1000
+        alarms = sum(s >= threshold for s in ordinary) / max(1, len(ordinary))
+        if alarms <= MAX_FALSE_ALARMS:
+            return threshold, {
+                "false_alarms": round(alarms, 4),
+                "recall": round(sum(s >= threshold for s, _ in attacks) / max(1, len(attacks)), 4),
+                "recall_real": round(sum(s >= threshold for s in real) / max(1, len(real)), 4),
+            }
+    return 1.0, {"false_alarms": 0.0, "recall": 0.0, "recall_real": 0.0}
+
+
+def _natural(sample: Sample) -> bool:
+    """A sentence as replies really come, not one written for training."""
+    return not sample.origin.startswith("paraphrases")
+
+
+def train(c: float = 0.25) -> tuple[AttackModel, dict[str, Any]]:
+    samples = [*paraphrase_samples(), *real_samples(), *corpus_samples()]
+    samples = [s for s in samples if s.sentence]
+    labels = [s.label for s in samples]
+    threshold, held_out = choose_threshold(_out_of_fold(samples, c), samples)
+    vectorizer, model = _fit(samples, c)
+    weights = {
+        name: round(float(w), 4)
+        for name, w in zip(vectorizer.get_feature_names_out(), model.coef_[0], strict=True)
+        if abs(w) >= 1e-3
+    }
+    origins: dict[str, int] = {}
+    for s in samples:
+        key = s.origin.split("/")[0]
+        origins[key] = origins.get(key, 0) + 1
+    summary = {
+        "sentences": len(samples),
+        "attacks": sum(labels),
+        "by_origin": origins,
+        "features": len(weights),
+        "c": c,
+        "threshold": threshold,
+        "out_of_fold": held_out,
+    }
+    built = AttackModel(
+        bias=round(float(model.intercept_[0]), 4),
+        weights=weights,
+        threshold=threshold,
+        trained_on=summary,
+    )
+    return built, summary
+
+
+def write(model: AttackModel, folder: Path = DEFAULT_OUT) -> Path:
+    path = folder / MODEL_FILE
+    model.save(path)
+    return path

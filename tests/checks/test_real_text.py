@@ -1,0 +1,174 @@
+"""What real owner replies need from the checks: attacks without a listed word, the
+no_generic rule as the README states it, a business's own links and phone extensions."""
+
+from __future__ import annotations
+
+import pytest
+
+from replyguard_checks import CheckContext, Contact
+from replyguard_checks.attack_model import AttackModel, features, sentences, shipped
+from replyguard_checks.no_attack import find_attacks
+from replyguard_checks.suite import CheckSuite
+
+CONTEXT = CheckContext(
+    review_text=(
+        "We waited 45 minutes for a table, the fish was overcooked and the waiter rolled "
+        "his eyes when we complained."
+    ),
+    language="en",
+    contact=Contact("Anna Kowalska", "Manager", "+44 20 7946 0958", "anna@bistroverde.example"),
+    business_name="Bistro Verde",
+    reviewer_name="Karen Miller",
+)
+SIGN = " Please call me on 020 7946 0958. Anna Kowalska"
+
+#: The sentences the issue found passing `no_attack`, and more of each kind.
+ATTACKS = [
+    "This is not true.",
+    "That never happened.",
+    "What you wrote is untrue.",
+    "Stop making things up.",
+    "You clearly never visited us.",
+    "Your behaviour was the problem.",
+    "Maybe read the menu before ordering next time.",
+    "Perhaps a fast-food chain would suit you better.",
+    "Most guests manage to enjoy the fish without any drama.",
+    "Had you told our staff on the night, we would have changed the fish.",
+    "The problem here was incorrect details entered at booking.",
+    "We do not tolerate that kind of language towards our staff.",
+    "You chose the set menu without asking the waiter about the fish.",
+    "Your account of the evening is simply inaccurate.",
+]
+#: Calm replies that share words with attacks: they must pass.
+CALM = [
+    "I am sorry the fish was overcooked; that is not the standard we want.",
+    "Our kitchen closes at 22:00, which we should have said on the website.",
+    "I'm sorry our waiter rolled his eyes at you; he was wrong to.",
+    "Next time, please tell us at the table so we can fix it at once.",
+    "We gave you incorrect information about the wait, and I apologise.",
+    "You wrote that the fish was overcooked, and you are right to say so.",
+    "I cannot find the booking yet; could you send me the name it was under?",
+    "We see this differently, and I would like to understand what happened.",
+]
+
+
+@pytest.mark.parametrize("sentence", ATTACKS)
+def test_attack_without_a_listed_word_fails(suite: CheckSuite, sentence: str) -> None:
+    draft = f"Dear Karen, thank you for writing about the fish and the wait. {sentence}{SIGN}"
+    result = {r.name: r for r in suite.run(draft, CONTEXT)}["no_attack"]
+    assert not result.passed, sentence
+    assert "attacks the reviewer" in result.message
+
+
+@pytest.mark.parametrize("sentence", CALM)
+def test_calm_correction_passes(sentence: str) -> None:
+    assert not find_attacks(sentence, CONTEXT), sentence
+
+
+def test_structure_reads_across_word_order_and_negation() -> None:
+    assert find_attacks("The story you posted here is, frankly, untrue.", CONTEXT)
+    assert find_attacks("Rather than complaining online, you could have asked us.", CONTEXT)
+    assert not find_attacks("We would never doubt that you waited 45 minutes.", CONTEXT)
+
+
+def test_the_classifier_ships_small_and_reports_its_score(suite: CheckSuite) -> None:
+    model = shipped()
+    assert model is not None
+    assert 0.5 <= model.threshold < 1.0
+    assert model.trained_on["sentences"] > 3000
+    draft = f"Dear Karen, I am sorry about the overcooked fish and the 45-minute wait.{SIGN}"
+    message = {r.name: r for r in suite.run(draft, CONTEXT)}["no_attack"].message
+    assert "classifier:" in message
+
+
+def test_classifier_message_names_the_sentence() -> None:
+    model = AttackModel(bias=-4.0, weights={"w drama": 9.0}, threshold=0.5, trained_on={})
+    score, sentence = model.most_hostile("thanks for writing. such drama over a fish. call me.")
+    assert score > 0.9
+    assert sentence == "such drama over a fish."
+
+
+def test_features_are_deterministic_and_cover_chinese() -> None:
+    assert list(features("您 说谎")) == list(features("您 说谎"))
+    assert "c 说谎" in set(features("您在说谎"))
+    assert sentences("one two three. four five six! 七八九十一二三四五。") == [
+        "one two three.",
+        "four five six!",
+        "七八九十一二三四五。",
+    ]
+
+
+# -- no_generic: the rule in the README ---------------------------------------------
+
+
+def _generic(suite: CheckSuite, draft: str, context: CheckContext = CONTEXT) -> bool:
+    return not {r.name: r for r in suite.run(draft, context)}["no_generic"].passed
+
+
+def test_warm_closing_and_thanks_beside_specifics_are_not_generic(suite: CheckSuite) -> None:
+    draft = (
+        "Dear Karen, thank you for taking the time to write. A 45-minute wait and an "
+        "overcooked fish are not what you came for, and the eye-rolling was rude. We hope "
+        f"to welcome you back.{SIGN}"
+    )
+    assert not _generic(suite, draft)
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [
+        "We apologise for any inconvenience caused.",
+        "Your satisfaction is our top priority.",
+        "We value your feedback.",
+        "We will look into it.",
+        "We strive for excellence in everything we do.",
+        "Thank you for your valuable feedback.",
+        "We are constantly working to improve our services.",
+    ],
+)
+def test_a_stock_formula_is_generic_even_beside_specifics(suite: CheckSuite, formula: str) -> None:
+    draft = (
+        f"Dear Karen, the 45-minute wait and the overcooked fish were our fault. {formula}{SIGN}"
+    )
+    assert _generic(suite, draft)
+
+
+def test_naming_nothing_of_the_review_is_generic(suite: CheckSuite) -> None:
+    assert _generic(suite, f"Dear Karen, thank you for your review. We hope to see you.{SIGN}")
+
+
+def test_a_review_that_names_nothing_asks_for_no_detail(suite: CheckSuite) -> None:
+    short = CheckContext(
+        review_text="Very bad app", language="en", contact=CONTEXT.contact, business_name="Pay"
+    )
+    assert not _generic(suite, f"Hi, please tell us what went wrong so we can help.{SIGN}", short)
+
+
+# -- offline_channel on real replies -------------------------------------------------
+
+
+def _channel(suite: CheckSuite, draft: str, contact: Contact, language: str = "en") -> bool:
+    context = CheckContext(
+        review_text="掛號等了兩個小時" if language == "zh" else CONTEXT.review_text,
+        language=language,
+        contact=contact,
+        business_name="Hospital",
+    )
+    return {r.name: r for r in suite.run(draft, context)}["offline_channel"].passed
+
+
+def test_links_to_the_business_own_site_are_its_own(suite: CheckSuite) -> None:
+    own = Contact("Anna Kowalska", phone="+44 20 7946 0958", website="https://bistroverde.example")
+    draft = "Please call me on 020 7946 0958 or see https://www.bistroverde.example/contact."
+    assert _channel(suite, draft, own)
+    assert not _channel(suite, draft.replace("bistroverde.example", "bit.ly"), own)
+    by_mail = Contact("Anna Kowalska", email="anna@bistroverde.example")
+    assert _channel(
+        suite, "Write to anna@bistroverde.example or see bistroverde.example/faq.", by_mail
+    )
+
+
+def test_a_phone_extension_and_a_link_glued_to_chinese(suite: CheckSuite) -> None:
+    contact = Contact("王小明", phone="02-3633-1160轉4194", website="reurl.cc")
+    draft = "很抱歉讓您久等。信箱：https://reurl.cc/raYGyk◎反映服務專線：02-3633-1160轉4194"
+    assert _channel(suite, draft, contact, language="zh")

@@ -1,0 +1,80 @@
+"""Traditional Chinese: told apart from Simplified, read through Simplified lexicons,
+answered in its own script."""
+
+from __future__ import annotations
+
+import pytest
+
+from replyguard_checks import CheckContext, Contact
+from replyguard_checks.no_attack import find_attacks
+from replyguard_checks.script import HANS, HANT, script_of, to_simplified, to_traditional
+from replyguard_checks.suite import CheckSuite
+from replyguard_checks.text import normalize
+
+
+@pytest.mark.parametrize(
+    ("text", "script"),
+    [
+        ("您在說謊。這家餐廳的服務態度很差，等了一個小時。", HANT),
+        ("您在说谎。这家餐厅的服务态度很差，等了一个小时。", HANS),
+        ("軟體一直閃退，更新後還是無法登入", HANT),
+        ("中文", None),  # the same in both scripts: no telling
+        ("The soup was cold.", None),
+    ],
+)
+def test_script_of(text: str, script: str | None) -> None:
+    assert script_of(text) == script
+
+
+def test_traditional_is_read_as_simplified() -> None:
+    assert to_simplified("您說的根本不是事實") == "您说的根本不是事实"
+    # Taiwan phrases become mainland ones, so Simplified word lists match them.
+    assert to_simplified("軟體") == "软件"
+    assert normalize("您在說謊") == "您在说谎"
+    assert to_simplified("no Han characters") == "no Han characters"
+
+
+def test_traditional_output_keeps_names_as_written() -> None:
+    out = to_traditional(
+        "刘伟您好，关于这件事我很抱歉。—— 好吃餐厅 刘伟", keep=("好吃餐厅", "刘伟")
+    )
+    assert out == "刘伟您好，關於這件事我很抱歉。—— 好吃餐厅 刘伟"
+
+
+ZH_CONTEXT = CheckContext(
+    review_text="服務態度很差，等了一個小時才上菜，湯也是冷的。",
+    language="zh",
+    contact=Contact("王小明", phone="02 2345 6789"),
+    business_name="好吃餐廳",
+)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["您在說謊。", "您說的根本不是事實。", "這位客人根本沒來過。", "經查並無如此狀況。"],
+)
+def test_traditional_attacks_are_caught(sentence: str) -> None:
+    assert find_attacks(sentence, ZH_CONTEXT)
+
+
+def test_traditional_apology_is_not_an_attack() -> None:
+    assert not find_attacks("非常抱歉讓您久等了，湯冷了是我們的疏失。", ZH_CONTEXT)
+
+
+def test_a_reply_in_the_other_script_fails_language(suite: CheckSuite) -> None:
+    hans = (
+        "王先生您好，让您等了一个小时，汤也是冷的，真的很抱歉。请打电话 02 2345 6789 找我。王小明"
+    )
+    hant = to_traditional(hans)
+    by_name = {r.name: r for r in suite.run(hans, ZH_CONTEXT)}
+    assert not by_name["language"].passed
+    assert "Traditional Chinese" in by_name["language"].message
+    assert {r.name: r.passed for r in suite.run(hant, ZH_CONTEXT)}["language"]
+
+
+def test_traditional_details_are_named(suite: CheckSuite) -> None:
+    draft = "您好，讓您等了一個小時，湯也是冷的，真的很抱歉。請打電話 02 2345 6789 找我。王小明"
+    by_name = {r.name: r for r in suite.run(draft, ZH_CONTEXT)}
+    assert by_name["no_generic"].passed, by_name["no_generic"].message
+    assert by_name["named_contact"].passed
+    assert by_name["offline_channel"].passed

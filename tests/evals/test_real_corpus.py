@@ -1,0 +1,141 @@
+"""The real-text corpus: whole, traceable, labelled for every check; and the tools that
+score it and train on it."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from replyguard_checks.attack_model import read
+from replyguard_checks.suite import CORE_CHECKS
+from replyguard_evals.corpus import REAL_DIR, Score, load_corpus
+
+CHECKS = {c.name for c in CORE_CHECKS}
+
+
+def _items(split: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for path in sorted((REAL_DIR / split).glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert data["split"] == split
+        items += [i | {"_language": data["language"]} for i in data["items"]]
+    return items
+
+
+DEV, BLIND = _items("dev"), _items("blind")
+
+
+def test_the_corpus_is_large_and_split_without_overlap() -> None:
+    assert len(DEV) + len(BLIND) >= 600
+    assert len(BLIND) >= 0.3 * (len(DEV) + len(BLIND))
+    assert not {i["id"] for i in DEV} & {i["id"] for i in BLIND}
+    languages = {i["_language"] for i in DEV + BLIND}
+    assert {"en", "fr", "nl", "zh"} <= languages
+
+
+@pytest.mark.parametrize("item", DEV + BLIND, ids=lambda i: i["id"])
+def test_every_reply_is_traceable_and_labelled_for_every_check(item: dict[str, Any]) -> None:
+    source = item["source"]
+    assert re.fullmatch(r"[\w.-]+/[\w.-]+", source["repo"])
+    assert re.fullmatch(r"[0-9a-f]{40}", source["commit"])
+    assert source["file"]
+    assert source["licence"]
+    assert isinstance(source["row"], int)
+    assert set(item["labels"]) == CHECKS
+    for expect, why in item["labels"].values():
+        assert expect in ("pass", "fail")
+        assert why.strip()
+    assert item["contact"]["name"]
+    assert item["contact"]["phone"] or item["contact"]["email"]
+    if item["labels"]["no_attack"][0] == "fail":
+        assert all(s in item["reply"] for s in item["attack_sentences"])
+    assert not (item["calm_disagreement"] and item["labels"]["no_attack"][0] == "fail")
+
+
+def test_the_corpus_has_attacks_and_calm_disagreement_to_measure() -> None:
+    everything = DEV + BLIND
+    attacks = sum(i["labels"]["no_attack"][0] == "fail" for i in everything)
+    calm = sum(i["calm_disagreement"] for i in everything)
+    assert attacks >= 30
+    assert calm >= 70
+
+
+def test_real_items_become_one_label_per_check() -> None:
+    drafts = load_corpus(REAL_DIR / "dev")
+    per_item = Counter(d.item for d in drafts)
+    assert set(per_item.values()) == {len(CHECKS)}
+    assert len(per_item) == len(DEV)
+    # The business's other replies are its recent ones, a copy posted elsewhere included.
+    first = next(d for d in drafts if d.context.recent_replies)
+    assert first.draft not in first.context.recent_replies or any(
+        other["reply"] == first.draft and other["id"] != first.item for other in DEV
+    )
+    zh_hant = [d for d in drafts if d.language == "zh-Hant"]
+    assert zh_hant
+    assert all(d.context.language == "zh" for d in zh_hant)
+
+
+def test_f1_is_the_harmonic_mean() -> None:
+    score = Score(tp=8, fp=2, fn=8, tn=50)
+    assert score.precision == 0.8
+    assert score.recall == 0.5
+    assert score.f1 == pytest.approx(2 * 0.8 * 0.5 / 1.3)
+    assert Score().f1 == 1.0  # nothing to find and nothing flagged: perfect, not a crash
+
+
+def _replyguard(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "replyguard.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=cwd,
+        check=False,
+        env={**os.environ, "COLUMNS": "300"},
+    )
+
+
+def test_accuracy_prints_f1_per_check_and_language_on_the_dev_split(tmp_path: Path) -> None:
+    report = tmp_path / "dev.json"
+    run = _replyguard("accuracy", "--corpus", str(REAL_DIR / "dev"), "--report", str(report))
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "precision / recall / F1" in run.stdout
+    assert "zh-Hant" in run.stdout
+    scores = json.loads(report.read_text(encoding="utf-8"))
+    assert set(scores["by_check"]) == CHECKS
+    assert {"f1", "precision", "recall"} <= set(scores["by_check"]["no_attack"]["all"])
+    calm = scores["calm_disagreement"]
+    assert calm["replies"] == sum(i["calm_disagreement"] for i in DEV)
+    assert f"{calm['passed']} of {calm['replies']} replies that correct" in run.stdout
+
+
+def test_accuracy_refuses_a_missing_corpus_folder(tmp_path: Path) -> None:
+    run = _replyguard("accuracy", "--corpus", str(tmp_path / "nowhere"))
+    assert run.returncode == 2
+    assert "does not exist" in run.stderr
+
+
+def test_train_writes_a_small_model_that_loads(tmp_path: Path) -> None:
+    run = _replyguard("train", "--out", str(tmp_path))
+    assert run.returncode == 0, run.stderr[-2000:]
+    path = tmp_path / "attack_model.json.gz"
+    assert path.stat().st_size < 10 * 1024 * 1024
+    model = read(path)
+    summary = json.loads(run.stdout[: run.stdout.rindex("}") + 1])
+    assert summary["by_origin"]["real"] > 1000
+    assert summary["by_origin"]["paraphrases"] > 2000
+    assert model.threshold == summary["threshold"]
+    assert json.loads(gzip.decompress(path.read_bytes()))["format"] == 1
+    # The same data gives the same model: the shipped file is what `train` makes.
+    shipped = Path(__file__).resolve().parents[2] / "guardrails/replyguard_checks/data"
+    assert read(shipped / "attack_model.json.gz").weights == model.weights
