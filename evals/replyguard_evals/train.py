@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from replyguard_checks import CheckContext, Contact
 from replyguard_checks.attack_model import MODEL_FILE, AttackModel, features, sentences
 from replyguard_checks.text import mask_terms, normalize
 
@@ -91,14 +92,14 @@ def corpus_samples(folder: Path = CORPUS_DIR) -> list[Sample]:
 
 
 def _names(item: dict[str, Any]) -> list[str]:
-    from replyguard_checks.text import name_parts
-
-    contact = item.get("contact") or {}
-    return [
-        *name_parts(item.get("reviewer_name")),
-        *name_parts(contact.get("name")),
-        item.get("business") or "",
-    ]
+    """The names the checks mask in this reply (reviewer, contact, business)."""
+    return CheckContext(
+        review_text=item["review"],
+        language="en",
+        contact=Contact(**item["contact"]),
+        business_name=item["business"],
+        reviewer_name=item.get("reviewer_name"),
+    ).names
 
 
 def _matrix(samples: Iterable[Sample]) -> list[dict[str, int]]:
@@ -156,7 +157,6 @@ def _natural(sample: Sample) -> bool:
 def train(c: float = 0.25) -> tuple[AttackModel, dict[str, Any]]:
     samples = [*paraphrase_samples(), *real_samples(), *corpus_samples()]
     samples = [s for s in samples if s.sentence]
-    labels = [s.label for s in samples]
     threshold, held_out = choose_threshold(_out_of_fold(samples, c), samples)
     vectorizer, model = _fit(samples, c)
     weights = {
@@ -170,7 +170,7 @@ def train(c: float = 0.25) -> tuple[AttackModel, dict[str, Any]]:
         origins[key] = origins.get(key, 0) + 1
     summary = {
         "sentences": len(samples),
-        "attacks": sum(labels),
+        "attacks": sum(s.label for s in samples),
         "by_origin": origins,
         "features": len(weights),
         "c": c,

@@ -15,10 +15,11 @@ import gzip
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -107,7 +108,8 @@ class AttackModel:
         )
 
 
-def read(path: Path) -> AttackModel:
+def read(path: Path | Traversable) -> AttackModel:
+    """A model file written by `AttackModel.save`."""
     return AttackModel.from_json(json.loads(gzip.decompress(path.read_bytes())))
 
 
@@ -115,11 +117,4 @@ def read(path: Path) -> AttackModel:
 def shipped() -> AttackModel | None:
     """The model shipped in the package, or None before one was trained."""
     path = resources.files("replyguard_checks").joinpath("data", MODEL_FILE)
-    if not path.is_file():
-        return None
-    return AttackModel.from_json(json.loads(gzip.decompress(path.read_bytes())))
-
-
-def vocabulary(samples: Iterable[str]) -> set[str]:
-    """Every feature of `samples` (for training)."""
-    return {f for s in samples for f in features(s)}
+    return read(path) if path.is_file() else None
