@@ -22,7 +22,7 @@ from replyguard.pipeline import ReplyPipeline
 from replyguard.settings import Settings
 from replyguard_checks.suite import CheckSuite
 
-from .corpus import CORPUS_DIR, HOLDOUT_DIR, REAL_DIR, corpus_report
+from .corpus import CORPUS_DIR, HOLDOUT_DIR, REAL_DIR, REAL_SPLITS, corpus_report
 from .dataset import CASES_DIR, EvalCase, load_cases
 from .html import render_html
 from .report import compare, summarize
@@ -196,10 +196,11 @@ def run_eval(
         report["detectors"] = corpus_report(suite, corpus_dir)
         if any(HOLDOUT_DIR.glob("*.yaml")):
             report["detectors_holdout"] = corpus_report(suite, HOLDOUT_DIR)
+        # next-blind/ is kept unscored for the next round: never in a report.
         real = {
-            split.name: corpus_report(suite, split)
-            for split in sorted(REAL_DIR.iterdir() if REAL_DIR.is_dir() else [])
-            if split.is_dir() and any(split.glob("*.yaml"))
+            split: corpus_report(suite, REAL_DIR / split)
+            for split in REAL_SPLITS
+            if any((REAL_DIR / split).glob("*.yaml"))
         }
         if real:
             report["detectors_real"] = real

@@ -30,6 +30,8 @@ CORPUS_DIR = Path(__file__).resolve().parents[1] / "corpus"
 HOLDOUT_DIR = Path(__file__).resolve().parents[1] / "holdout"
 #: Real replies to negative reviews: `dev` is tuned on, `blind` is scored once a round.
 REAL_DIR = Path(__file__).resolve().parents[1] / "real"
+#: The real splits a report scores; `next-blind/` waits, unscored, for the next round.
+REAL_SPLITS = ("dev", "blind")
 #: How many of a business's other replies count as its recent ones (`not_repeated`).
 RECENT_WINDOW = 50
 

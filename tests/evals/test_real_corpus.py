@@ -32,18 +32,24 @@ def _items(split: str) -> list[dict[str, Any]]:
     return items
 
 
-DEV, BLIND = _items("dev"), _items("blind")
+DEV, BLIND, NEXT = _items("dev"), _items("blind"), _items("next-blind")
 
 
 def test_the_corpus_is_large_and_split_without_overlap() -> None:
     assert len(DEV) + len(BLIND) >= 600
     assert len(BLIND) >= 0.3 * (len(DEV) + len(BLIND))
-    assert not {i["id"] for i in DEV} & {i["id"] for i in BLIND}
+    splits = [{i["id"] for i in split} for split in (DEV, BLIND, NEXT)]
+    assert not splits[0] & splits[1]
+    assert not splits[0] & splits[2]
+    assert not splits[1] & splits[2]
+    replies = [{(i["review"], i["reply"]) for i in split} for split in (DEV, BLIND, NEXT)]
+    assert not replies[2] & (replies[0] | replies[1])
     languages = {i["_language"] for i in DEV + BLIND}
     assert {"en", "fr", "nl", "zh"} <= languages
+    assert len(NEXT) >= 150
 
 
-@pytest.mark.parametrize("item", DEV + BLIND, ids=lambda i: i["id"])
+@pytest.mark.parametrize("item", DEV + BLIND + NEXT, ids=lambda i: i["id"])
 def test_every_reply_is_traceable_and_labelled_for_every_check(item: dict[str, Any]) -> None:
     source = item["source"]
     assert re.fullmatch(r"[\w.-]+/[\w.-]+", source["repo"])
