@@ -94,11 +94,23 @@ def same_line(a: str, b: str) -> bool:
     return len(short) >= 7 and long_.endswith(short)
 
 
+# Mail providers: a business writing from one of these owns no site there.
+_MAILBOXES = frozenset(
+    "gmail.com googlemail.com outlook.com hotmail.com live.com msn.com yahoo.com icloud.com "
+    "me.com aol.com proton.me protonmail.com gmx.de gmx.net web.de t-online.de wp.pl o2.pl "
+    "onet.pl interia.pl abv.bg mail.bg siol.net orange.fr free.fr laposte.net wanadoo.fr "
+    "qq.com 163.com 126.com sina.com yahoo.com.tw hotmail.fr yahoo.fr yahoo.es".split()
+)
+
+
 def own_sites(contact: Contact) -> tuple[str, ...]:
-    """The hosts a business's own links live on: its web site and its e-mail domain."""
+    """The hosts a business's own links live on: its web site, and its e-mail domain
+    unless that is a public mail provider's."""
     found = [host(contact.website)] if contact.website else []
     if contact.email and "@" in contact.email:
-        found.append(host(contact.email.rsplit("@", 1)[1]))
+        domain = host(contact.email.rsplit("@", 1)[1])
+        if domain not in _MAILBOXES:
+            found.append(domain)
     return tuple(h for h in found if "." in h)
 
 
