@@ -35,13 +35,16 @@ GOOD_DRAFT = (
 CHECKS = 10
 
 
-def fill_profile(page: Page, phone: str = "+44 20 7946 0958") -> None:
+def fill_profile(
+    page: Page, phone: str = "+44 20 7946 0958", website: str = "bistroverde.example"
+) -> None:
     expect(page.locator("#profile")).to_have_attribute("open", "")
     page.fill("#business-name", "Bistro Verde")
     page.fill("#contact-name", "Anna Kowalska")
     page.fill("#contact-role", "Restaurant Manager")
     page.fill("#contact-phone", phone)
     page.fill("#contact-email", "anna@bistroverde.example")
+    page.fill("#contact-website", website)
     page.fill("#compensation", "a complimentary dinner for two")
 
 
@@ -184,6 +187,7 @@ def test_query_parameters_prefill_and_the_profile_is_remembered(
         page.keyboard.press("Control+Enter")
     sent = answer.value.request.post_data_json
     assert sent["review"]["id"] == "crm-77"
+    assert sent["business"]["contact"]["website"] == "bistroverde.example"
     assert sent["review"]["language"] == "de"
     assert sent["options"]["platform"] == "tripadvisor"
     expect(card(page, 0).locator(".tag.language")).to_have_text("German (de)")
@@ -261,6 +265,17 @@ def test_a_4xx_names_the_field_and_focuses_it(page: Page, templates_app: Served)
     expect(page.get_by_role("alert")).to_contain_text("a phone number has 6 to 15 digits")
     expect(page.locator("#contact-phone")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#contact-phone")).to_be_focused()
+
+
+def test_a_bad_website_is_named_and_focused(page: Page, templates_app: Served) -> None:
+    page.goto(templates_app.url + "/")
+    fill_review(page)
+    fill_profile(page, website="not a site")
+    with page.expect_response("**/v1/replies") as answer:
+        page.get_by_role("button", name="Suggest reply").click()
+    assert answer.value.status == 422
+    expect(page.get_by_role("alert")).to_contain_text("a web site is a domain")
+    expect(page.locator("#contact-website")).to_be_focused()
 
 
 def test_missing_profile_is_caught_before_asking(page: Page, templates_app: Served) -> None:
