@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from replyguard_checks import CheckContext, Contact
-from replyguard_checks.suite import CheckSuite
+from replyguard_checks.suite import CheckResult, CheckSuite
 
 CORPUS_DIR = Path(__file__).resolve().parents[1] / "corpus"
 #: Drafts written without sight of the checks' code or lexicons, never tuned against:
@@ -157,62 +157,72 @@ def _real_drafts(data: dict[str, Any]) -> list[LabelledDraft]:
     return drafts
 
 
-def score(suite: CheckSuite, drafts: list[LabelledDraft]) -> dict[str, dict[str, Score]]:
-    """Scores by check, then by language (and "all")."""
-    scores: dict[str, dict[str, Score]] = defaultdict(lambda: defaultdict(Score))
-    runs: dict[tuple[str, int], dict[str, Any]] = {}
+Results = dict[str, CheckResult]
+
+
+def run_once(suite: CheckSuite, drafts: list[LabelledDraft]) -> dict[tuple[str, int], Results]:
+    """Every check on every distinct draft and context, once: a real reply carries a
+    label per check, and scoring, the calm-disagreement count and the report share it."""
+    runs: dict[tuple[str, int], Results] = {}
     for item in drafts:
-        # A real reply carries a label per check: its checks run once, not once a label.
-        key = (item.draft, id(item.context))
+        key = _key(item)
         if key not in runs:
             runs[key] = {r.name: r for r in suite.run(item.draft, item.context)}
-        failed = not runs[key][item.check].passed
+    return runs
+
+
+def _key(item: LabelledDraft) -> tuple[str, int]:
+    return (item.draft, id(item.context))
+
+
+def score(
+    suite: CheckSuite,
+    drafts: list[LabelledDraft],
+    runs: dict[tuple[str, int], Results] | None = None,
+) -> dict[str, dict[str, Score]]:
+    """Scores by check, then by language (and "all")."""
+    runs = runs if runs is not None else run_once(suite, drafts)
+    scores: dict[str, dict[str, Score]] = defaultdict(lambda: defaultdict(Score))
+    for item in drafts:
+        result = runs[_key(item)][item.check]
+        failed = not result.passed
         for bucket in (scores[item.check][item.language], scores[item.check]["all"]):
             if failed and item.should_fail:
                 bucket.tp += 1
             elif failed:
                 bucket.fp += 1
-                bucket.mistakes.append(
-                    {
-                        "kind": "false_positive",
-                        "draft": item.draft,
-                        "note": item.note,
-                        "message": runs[key][item.check].message,
-                    }
-                )
+                bucket.mistakes.append(_mistake("false_positive", item, result))
             elif item.should_fail:
                 bucket.fn += 1
-                bucket.mistakes.append(
-                    {
-                        "kind": "false_negative",
-                        "draft": item.draft,
-                        "note": item.note,
-                        "message": runs[key][item.check].message,
-                    }
-                )
+                bucket.mistakes.append(_mistake("false_negative", item, result))
             else:
                 bucket.tn += 1
     return scores
 
 
-def calm_report(suite: CheckSuite, drafts: list[LabelledDraft]) -> dict[str, Any] | None:
+def _mistake(kind: str, item: LabelledDraft, result: CheckResult) -> dict[str, str]:
+    return {"kind": kind, "draft": item.draft, "note": item.note, "message": result.message}
+
+
+def calm_report(
+    drafts: list[LabelledDraft], runs: dict[tuple[str, int], Results]
+) -> dict[str, Any] | None:
     """How many of the replies that disagree calmly pass `no_attack` (none may be
     taken for an attack); None when the corpus marks no such reply."""
     calm = [d for d in drafts if d.calm and d.check == "no_attack"]
     if not calm:
         return None
-    passed = sum(
-        next(r.passed for r in suite.run(d.draft, d.context) if r.name == "no_attack") for d in calm
-    )
+    passed = sum(runs[_key(d)]["no_attack"].passed for d in calm)
     return {"replies": len(calm), "passed": passed, "share": round(passed / len(calm), 4)}
 
 
 def corpus_report(suite: CheckSuite, folder: Path = CORPUS_DIR) -> dict[str, Any]:
     drafts = load_corpus(folder)
-    scores = score(suite, drafts)
+    runs = run_once(suite, drafts)
+    scores = score(suite, drafts, runs)
     return {
         "drafts": len(drafts),
-        "calm_disagreement": calm_report(suite, drafts),
+        "calm_disagreement": calm_report(drafts, runs),
         "by_check": {
             check: {lang: s.as_dict() for lang, s in sorted(by_lang.items())}
             for check, by_lang in sorted(scores.items())

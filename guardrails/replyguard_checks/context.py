@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .script import script_of
+
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "de", "es", "fr", "nl", "pl", "sl", "bg", "zh")
 DEFAULT_MAX_WORDS = 120
 
@@ -56,8 +58,6 @@ class CheckContext:
     @property
     def review_script(self) -> str | None:
         """The script the reviewer wrote in: a reply is written back in it."""
-        from .script import script_of
-
         return self.script or script_of(self.review_text)
 
     @property

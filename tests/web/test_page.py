@@ -255,27 +255,26 @@ def test_unreachable_service_is_said_plainly(page: Page, templates_app: Served) 
     expect(page.locator("article.card")).to_have_count(0)
 
 
-def test_a_4xx_names_the_field_and_focuses_it(page: Page, templates_app: Served) -> None:
+@pytest.mark.parametrize(
+    ("bad", "said", "field"),
+    [
+        ({"phone": "12"}, "a phone number has 6 to 15 digits", "#contact-phone"),
+        ({"website": "not a site"}, "a web site is a domain", "#contact-website"),
+    ],
+    ids=["phone", "website"],
+)
+def test_a_4xx_names_the_field_and_focuses_it(
+    page: Page, templates_app: Served, bad: dict[str, str], said: str, field: str
+) -> None:
     page.goto(templates_app.url + "/")
     fill_review(page)
-    fill_profile(page, phone="12")
+    fill_profile(page, **bad)
     with page.expect_response("**/v1/replies") as answer:
         page.get_by_role("button", name="Suggest reply").click()
     assert answer.value.status == 422
-    expect(page.get_by_role("alert")).to_contain_text("a phone number has 6 to 15 digits")
-    expect(page.locator("#contact-phone")).to_have_attribute("aria-invalid", "true")
-    expect(page.locator("#contact-phone")).to_be_focused()
-
-
-def test_a_bad_website_is_named_and_focused(page: Page, templates_app: Served) -> None:
-    page.goto(templates_app.url + "/")
-    fill_review(page)
-    fill_profile(page, website="not a site")
-    with page.expect_response("**/v1/replies") as answer:
-        page.get_by_role("button", name="Suggest reply").click()
-    assert answer.value.status == 422
-    expect(page.get_by_role("alert")).to_contain_text("a web site is a domain")
-    expect(page.locator("#contact-website")).to_be_focused()
+    expect(page.get_by_role("alert")).to_contain_text(said)
+    expect(page.locator(field)).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(field)).to_be_focused()
 
 
 def test_missing_profile_is_caught_before_asking(page: Page, templates_app: Served) -> None:
