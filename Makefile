@@ -11,7 +11,7 @@ export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXA
 export OTEL_SDK_DISABLED := true
 export LITELLM_LOCAL_MODEL_COST_MAP := True
 
-.PHONY: install run test lint format eval bench clean
+.PHONY: install run test test-fast lint format eval bench clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ run: install
 test: install
 	.ci/system-deps
 	$(BIN)/python -m pytest
+
+## test-fast: everything but the tests marked slow (local model, killed servers, benchmarks)
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow"
 
 lint: install
 	$(BIN)/ruff check .

@@ -20,10 +20,10 @@ os.environ["REPLYGUARD_DATABASE_URL"] = (
 
 from tests.databases import REQUIRE_POSTGRES, PostgresServer, Unavailable, start_postgres
 
-from replyguard.api.app import shared_suite
+from replyguard.checks import shared_suite
 from replyguard.pipeline import ReplyPipeline
 from replyguard.settings import Settings
-from replyguard_checks.suite import CheckSuite
+from replyguard_checks import CheckSuite
 
 RECORDS = Path(os.environ["REPLYGUARD_DATABASE_URL"].removeprefix("sqlite:///")).parent
 atexit.register(shutil.rmtree, RECORDS, ignore_errors=True)
@@ -50,6 +50,17 @@ def _block_real_llms() -> None:
     for name in [k for k in os.environ if k.startswith("REPLYGUARD_")]:
         del os.environ[name]
     os.environ["REPLYGUARD_DATABASE_URL"] = f"sqlite:///{RECORDS / 'session.db'}"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _own_records(_block_real_llms: None) -> Iterator[None]:
+    """Each test module keeps its replies in a records file of its own, so that
+    `not_repeated` never sees another module's replies: a test's outcome must not
+    depend on which modules ran before it. (Autouse: set before the module's apps.)"""
+    folder = Path(tempfile.mkdtemp(prefix="module-", dir=RECORDS))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("REPLYGUARD_DATABASE_URL", f"sqlite:///{folder / 'records.db'}")
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -11,10 +11,12 @@ from typing import Any
 
 import pytest
 from rich.console import Console
+from tests.support import BUSINESS, GOOD_DRAFT, scripted_settings
+from tests.support import REVIEW as SAMPLE_REVIEW
 from typer.testing import CliRunner
 
-from replyguard.api.app import shared_suite
 from replyguard.batch import Summary, run_batch
+from replyguard.checks import shared_suite
 from replyguard.cli import app
 from replyguard.llm import build_model
 from replyguard.pipeline import ReplyPipeline
@@ -23,35 +25,14 @@ from replyguard.storage import Store
 from replyguard.storage.history import StoredReplies
 from replyguard_evals.scripted_llm import ScriptedLLM, running
 
-# Passes every check for REVIEW below (the same draft the API tests use).
-GOOD_DRAFT = (
-    "Dear Karen, thank you for telling us about your Saturday evening. Two hours is far too "
-    "long to wait for a table, and the soup should never have reached you cold. I am sorry "
-    "the waiter left you on your own. I would like to put this right: please call me on "
-    "020 7946 0958 or write to anna@bistroverde.example. Anna Kowalska, Restaurant Manager"
-)
-REVIEW = {
-    "text": "We waited almost two hours for a table on Saturday and the soup was cold when it "
-    "came. The waiter ignored us all evening.",
-    "rating": 1,
-    "reviewer_name": "Karen Miller",
-    "id": "rev-1042",
-}
+# The sample review without its platform (a batch line names the fields it has).
+REVIEW = {k: v for k, v in SAMPLE_REVIEW.items() if k != "platform"}
 # A reported injury and a lawyer: held for a person, answered by a template, no LLM call.
 HELD = {
     "text": "I slipped on your wet floor and broke my wrist. My lawyer will contact you.",
     "rating": 1,
     "reviewer_name": "Karen Miller",
     "id": "rev-2001",
-}
-BUSINESS = {
-    "name": "Bistro Verde",
-    "contact": {
-        "name": "Anna Kowalska",
-        "role": "Restaurant Manager",
-        "phone": "+44 20 7946 0958",
-        "email": "anna@bistroverde.example",
-    },
 }
 
 
@@ -91,15 +72,8 @@ def llm() -> Iterator[ScriptedLLM]:
 def settings(llm: ScriptedLLM, tmp_path: Path) -> Settings:
     llm.latency = 0.0
     llm.script({"text": GOOD_DRAFT})
-    return Settings(
-        llm_provider="openai",
-        llm_base_url=llm.base_url,
-        llm_api_key="test-key",
-        llm_model="scripted-model",
-        llm_timeout_s=2.0,
-        llm_max_retries=0,
-        breaker_failures=0,
-        database_url=f"sqlite:///{tmp_path}/records.db",
+    return scripted_settings(
+        llm, llm_timeout_s=2.0, database_url=f"sqlite:///{tmp_path}/records.db"
     )
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from replyguard.pipeline import ReplyPipeline
 from replyguard.templates import TemplateBook, tidy
-from replyguard_checks.context import SUPPORTED_LANGUAGES
+from replyguard_checks import SUPPORTED_LANGUAGES
 from replyguard_evals.dataset import EvalCase, load_cases
 
 PROMPTS = Path(__file__).resolve().parents[1] / "prompts"

@@ -14,10 +14,8 @@ from dataclasses import replace
 from rich.console import Console
 from rich.table import Table
 
-from replyguard.api.app import shared_suite
-from replyguard.pipeline import ReplyPipeline
-from replyguard.settings import Settings
-from replyguard_checks.text import word_count
+from replyguard.runtime import Runtime
+from replyguard_checks import word_count
 
 from .dataset import load_cases
 
@@ -48,8 +46,8 @@ def run_bench(
 ) -> dict[str, dict[str, dict[str, float]]]:
     """Print and return p50/p99/mean ms per draft, by draft size and language."""
     console = console or Console()
-    suite = shared_suite()
-    pipeline = ReplyPipeline(Settings(llm_provider="none"), None, suite)
+    runtime = Runtime.templates_only()
+    suite, pipeline = runtime.suite, runtime.pipeline
     timings: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for case in load_cases():
         prepared = pipeline.prepare(case.review, case.business, case.options)

@@ -16,11 +16,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from replyguard.api.app import shared_suite
-from replyguard.llm import build_model
-from replyguard.pipeline import ReplyPipeline
+from replyguard.checks import shared_suite
+from replyguard.runtime import Runtime
 from replyguard.settings import Settings
-from replyguard_checks.suite import CheckSuite
+from replyguard_checks import CheckSuite
 
 from .corpus import CORPUS_DIR, HOLDOUT_DIR, REAL_DIR, REAL_SPLITS, corpus_report
 from .dataset import CASES_DIR, EvalCase, load_cases
@@ -149,34 +148,27 @@ def run_eval(
     if not cases:
         console.print(f"[red]no eval case matches {case_filter!r}[/red]")
         return 2
-    chat_model = build_model(settings)
 
     async def go() -> list[CaseResult]:
-        start = getattr(chat_model, "start", None)
-        if start is not None:
-            await start()
-        pipeline = ReplyPipeline(settings, chat_model, suite)
-        width = concurrency or (1 if settings.provider == "local" else 4)
-        with Progress(
-            TextColumn("[bold]eval"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[last]}"),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        ) as progress:
-            task = progress.add_task("cases", total=len(cases), last="")
+        # No records: an eval run must not become replies QA and CRMs see.
+        async with Runtime.open(settings, records=False, suite=suite) as runtime:
+            width = concurrency or (1 if settings.provider == "local" else 4)
+            with Progress(
+                TextColumn("[bold]eval"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[last]}"),
+                TimeElapsedColumn(),
+                console=console,
+                transient=True,
+            ) as progress:
+                task = progress.add_task("cases", total=len(cases), last="")
 
-            def done(result: CaseResult) -> None:
-                mark = "✓" if result.passed else "✗"
-                progress.update(task, advance=1, last=f"{mark} {result.case.id}")
+                def done(result: CaseResult) -> None:
+                    mark = "✓" if result.passed else "✗"
+                    progress.update(task, advance=1, last=f"{mark} {result.case.id}")
 
-            try:
-                return await run_cases(pipeline, cases, width, done)
-            finally:
-                if chat_model is not None:
-                    await chat_model.aclose()
+                return await run_cases(runtime.pipeline, cases, width, done)
 
     started = time.perf_counter()
     results = asyncio.run(go())

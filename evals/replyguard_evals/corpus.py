@@ -21,15 +21,15 @@ from typing import Any
 
 import yaml
 
-from replyguard_checks import CheckContext, Contact
-from replyguard_checks.suite import CheckResult, CheckSuite
+from replyguard import resources
+from replyguard_checks import CheckContext, CheckResult, CheckSuite, Contact
 
-CORPUS_DIR = Path(__file__).resolve().parents[1] / "corpus"
+CORPUS_DIR = resources.corpus_dir()
 #: Drafts written without sight of the checks' code or lexicons, never tuned against:
 #: the honest measure. Reported, not asserted.
-HOLDOUT_DIR = Path(__file__).resolve().parents[1] / "holdout"
+HOLDOUT_DIR = resources.holdout_dir()
 #: Real replies to negative reviews: `dev` is tuned on, `blind` is scored once a round.
-REAL_DIR = Path(__file__).resolve().parents[1] / "real"
+REAL_DIR = resources.real_dir()
 #: The real splits a report scores; `next-blind/` waits, unscored, for the next round.
 REAL_SPLITS = ("dev", "blind")
 #: How many of a business's other replies count as its recent ones (`not_repeated`).

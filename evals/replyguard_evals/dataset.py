@@ -26,10 +26,11 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from replyguard import resources
 from replyguard.schemas import Business, Options, ReplyRequest, Review, Scenario
 
 Industry = Literal["restaurant", "hotel", "shop", "app", "delivery", "services"]
-CASES_DIR = Path(__file__).resolve().parents[1] / "cases"
+CASES_DIR = resources.cases_dir()
 
 
 class Expect(BaseModel):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from replyguard.schemas import ReplyResponse
-from replyguard_checks.text import normalize
+from replyguard_checks import normalize
 
 from .dataset import EvalCase
 

@@ -34,9 +34,8 @@ import psutil
 from rich.console import Console
 from rich.table import Table
 
-from replyguard.api.app import shared_suite
-from replyguard.pipeline import ReplyPipeline, clean_draft
-from replyguard.settings import Settings
+from replyguard.pipeline import clean_draft
+from replyguard.runtime import Runtime
 
 from .dataset import EvalCase, load_cases
 
@@ -66,7 +65,7 @@ def build_workload(limit: int = 90) -> Workload:
     (checked here, so the service never re-asks). Many different reviews, so nothing
     cached per review makes the service look faster than it is; one case per
     business, so `not_repeated` never compares one case's reply with another's."""
-    pipeline = ReplyPipeline(Settings(llm_provider="none"), None, shared_suite())
+    pipeline = Runtime.templates_only().pipeline
     replies: list[bytes] = []
     llms: list[bytes] = []
     answers: list[tuple[str, str]] = []

@@ -68,7 +68,7 @@ def summarize(results: list[CaseResult], check_names: list[str]) -> dict[str, An
         first_ok += int(not llm[0].error and not llm[0].failed)
         reasks.append(len(llm) - 1)
     errors = Counter(
-        a.error.split(":", 1)[0] for resp in responses for a in resp.attempts if a.error
+        a.error_kind or "error" for resp in responses for a in resp.attempts if a.error
     )
     draft_ms = [a.duration_ms for a in drafts]
     latencies = [r.latency_ms for r in results]

@@ -25,14 +25,22 @@ from typing import Any
 
 import yaml
 
-from replyguard_checks import CheckContext, Contact
-from replyguard_checks.attack_model import MODEL_FILE, AttackModel, features, sentences
-from replyguard_checks.text import mask_terms, normalize
+from replyguard import resources
+from replyguard_checks import (
+    ATTACK_MODEL_FILE,
+    AttackModel,
+    CheckContext,
+    Contact,
+    attack_features,
+    attack_sentences,
+    mask_terms,
+    normalize,
+)
 
 from .corpus import CORPUS_DIR, REAL_DIR, load_corpus
 
-PARAPHRASES_DIR = Path(__file__).resolve().parents[1] / "paraphrases"
-DEFAULT_OUT = Path(__file__).resolve().parents[2] / "guardrails" / "replyguard_checks" / "data"
+PARAPHRASES_DIR = resources.paraphrases_dir()
+DEFAULT_OUT = resources.checks_data_dir()
 MAX_FALSE_ALARMS = 0.002
 _FOLDS = 5
 _SEED = 20261207
@@ -74,7 +82,7 @@ def real_samples(folder: Path = REAL_DIR / "dev") -> list[Sample]:
                 ]
             else:
                 text = mask_terms(normalize(item["reply"]), names)
-                samples += [Sample(s, 0, f"real/{item['id']}") for s in sentences(text)]
+                samples += [Sample(s, 0, f"real/{item['id']}") for s in attack_sentences(text)]
     return samples
 
 
@@ -87,7 +95,7 @@ def corpus_samples(folder: Path = CORPUS_DIR) -> list[Sample]:
             continue
         seen.add(draft.draft)
         text = mask_terms(normalize(draft.draft), draft.context.names)
-        samples += [Sample(s, 0, "corpus") for s in sentences(text)]
+        samples += [Sample(s, 0, "corpus") for s in attack_sentences(text)]
     return samples
 
 
@@ -103,7 +111,7 @@ def _names(item: dict[str, Any]) -> list[str]:
 
 
 def _matrix(samples: Iterable[Sample]) -> list[dict[str, int]]:
-    return [dict.fromkeys(features(s.sentence), 1) for s in samples]
+    return [dict.fromkeys(attack_features(s.sentence), 1) for s in samples]
 
 
 def _fit(samples: list[Sample], c: float) -> tuple[Any, Any]:
@@ -187,6 +195,6 @@ def train(c: float = 0.25) -> tuple[AttackModel, dict[str, Any]]:
 
 
 def write(model: AttackModel, folder: Path = DEFAULT_OUT) -> Path:
-    path = folder / MODEL_FILE
+    path = folder / ATTACK_MODEL_FILE
     model.save(path)
     return path

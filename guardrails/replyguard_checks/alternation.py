@@ -15,6 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
+
+# The standard library's own regex parser, the only way to read a pattern's branches
+# and literals: private to `re`, not to another package of ours.
 from re import _constants as sre  # type: ignore[attr-defined]  # no stub for re's internals
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from guardrails.validators import register_validator
 
@@ -30,10 +31,22 @@ _WHY = {
 
 
 def find_attacks(text: str, context: CheckContext) -> list[tuple[str, str]]:
-    """(kind, phrase) for every attack found, with the lexicons of the expected
-    language, English and the language the text is really in."""
-    scanned = mask_terms(normalize(text), context.names)
-    ordered = lexicons_for(context.language, text, context.masked_names)
+    """(kind, phrase) for every attack found in a draft, with the names of the people
+    in `context` masked out first ("Dear Karen" is no insult)."""
+    return attacks_in(text, context.language, context.names, context.masked_names)
+
+
+def attacks_in(
+    text: str,
+    language: str,
+    names: Sequence[str] = (),
+    masked_names: Sequence[str] = (),
+) -> list[tuple[str, str]]:
+    """(kind, phrase) for every attack found, with the lexicons of `language`, English
+    and the language the text is really in: also for text that is not a draft, such
+    as a clause of the review the service would quote."""
+    scanned = mask_terms(normalize(text), names)
+    ordered = lexicons_for(language, text, masked_names)
     hits: list[tuple[str, str]] = []
     for lex in ordered:
         for match in lex.attack.finditer(scanned):

@@ -41,14 +41,16 @@ _QUOTED = re.compile(r"[\"“„«「『']([^\"”“»」』']{3,200})[\"”“
 
 
 @cache
-def _patterns() -> dict[str, Alternation]:
+def meta_patterns() -> dict[str, Alternation]:
+    """The phrases of each kind of AI talk, by kind: public so a test can hold each
+    alternation to the regular expression it stands for."""
     data = load_data("meta")
     return {kind: phrases(data[kind], re.MULTILINE) for kind in _WHY if kind in data}
 
 
 def warm_up() -> None:
     """Compile every pattern now, not on the first draft that needs it."""
-    for pattern in _patterns().values():
+    for pattern in meta_patterns().values():
         pattern.compile_all()
 
 
@@ -83,7 +85,7 @@ def find_meta(text: str, context: CheckContext | None = None) -> list[tuple[str,
     # scan the raw lines for them.
     raw = "\n".join(line.strip() for line in text.casefold().splitlines() if line.strip())
     hits: list[tuple[str, str]] = []
-    for kind, pattern in _patterns().items():
+    for kind, pattern in meta_patterns().items():
         match = pattern.search(raw if kind in _LINE_KINDS else scanned)
         if match:
             hits.append((kind, match.group().strip()[:40]))

@@ -88,6 +88,24 @@ def national_number(raw: str, region: str | None) -> str:
         return bare.lstrip("0")
 
 
+def written_as_given(text: str, given: str) -> bool:
+    """Whether `given` (a profile's phone or e-mail) appears in `text` as written, its
+    spacing and case aside: what the check's own message asks for always counts, even
+    for a number the phone library cannot read (a short local line, a made-up one)."""
+    squeezed = re.sub(r"\s+", "", given).casefold()
+    if len(digits(squeezed)) < 7 and "@" not in squeezed:
+        return False
+    found = re.sub(r"\s+", "", text).casefold().find(squeezed)
+    if found < 0:
+        return False
+    # A digit right before or after means a longer number that only contains it.
+    end = found + len(squeezed)
+    flat = re.sub(r"\s+", "", text)
+    return not (found > 0 and flat[found - 1].isdigit()) and not (
+        end < len(flat) and flat[end].isdigit() and squeezed[-1].isdigit()
+    )
+
+
 def same_line(a: str, b: str) -> bool:
     """Two national numbers are the same line when one ends with the other (7+ digits)."""
     short, long_ = sorted((a, b), key=len)
@@ -169,8 +187,20 @@ class OfflineChannel(ReplyCheck):
 
         phones = find_phones(text, region)
         emails = [e.rstrip(".") for e in EMAIL.findall(text)]
-        foreign = [p.text for p in phones if not (own_phone and same_line(p.national, own_phone))]
-        foreign += [e for e in emails if e.casefold() != own_email]
+        phone_as_given = bool(contact.phone) and written_as_given(text, contact.phone or "")
+        email_as_given = bool(contact.email) and written_as_given(text, contact.email or "")
+        foreign = [
+            p.text
+            for p in phones
+            if not (own_phone and same_line(p.national, own_phone))
+            and not (phone_as_given and digits(p.text) in digits(contact.phone or ""))
+        ]
+        foreign += [
+            e
+            for e in emails
+            if e.casefold() != own_email
+            and not (email_as_given and e.casefold() in (own_email or ""))
+        ]
         # A link is a channel too: models invent them. The business's own site (its
         # `website`, or its e-mail's domain) is its own.
         business = context.business_name.casefold()
@@ -180,8 +210,12 @@ class OfflineChannel(ReplyCheck):
             for link in (u.rstrip(".,)") for u in URL.findall(text))
             if link.casefold() not in business and not _own_link(link, own_hosts)
         ]
-        has_phone = bool(own_phone) and any(same_line(p.national, own_phone or "") for p in phones)
-        has_email = bool(own_email) and any(e.casefold() == own_email for e in emails)
+        has_phone = phone_as_given or (
+            bool(own_phone) and any(same_line(p.national, own_phone or "") for p in phones)
+        )
+        has_email = email_as_given or (
+            bool(own_email) and any(e.casefold() == own_email for e in emails)
+        )
 
         allowed = " or ".join(x for x in (contact.phone, contact.email) if x)
         if foreign:

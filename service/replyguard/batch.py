@@ -50,6 +50,7 @@ from rich.progress import (
 from rich.table import Table
 
 from .pipeline import ReplyPipeline
+from .runtime import Runtime
 from .schemas import ReplyRequest, ReplyResponse
 from .settings import Settings
 from .storage import Store
@@ -451,29 +452,18 @@ async def run_file(
     done: Done | None = None,
     notify: Callable[[Outcome], None] | None = None,
 ) -> Summary:
-    """`run_batch` with what the API builds for it from `settings`: the records store,
-    the LLM client, the shared checks and the pipeline; closed again at the end."""
-    from .api.app import shared_suite
-    from .llm import build_model
-    from .storage.history import StoredReplies
-
-    store = await asyncio.to_thread(
-        Store.open, settings.database_url, migrate_schema=settings.database_migrate
-    )
-    model = build_model(settings)
-    try:
-        start = getattr(model, "start", None)
-        if start is not None:
-            await start()
-        history = StoredReplies(store, per_business=settings.repeat_window)
-        pipeline = ReplyPipeline(settings, model, shared_suite(), history=history)
+    """`run_batch` on the API's runtime for `settings`: the records store, the LLM
+    client, the shared checks and the pipeline; closed again at the end."""
+    async with Runtime.open(settings, records=True) as runtime:
         return await run_batch(
-            pipeline, store, source, out, concurrency=concurrency, done=done, notify=notify
+            runtime.pipeline,
+            runtime.records,
+            source,
+            out,
+            concurrency=concurrency,
+            done=done,
+            notify=notify,
         )
-    finally:
-        if model is not None:
-            await model.aclose()
-        store.close()
 
 
 async def _run(

@@ -213,7 +213,7 @@ def accuracy(
 
     from rich.console import Console
 
-    from replyguard.api.app import shared_suite
+    from replyguard.checks import shared_suite
     from replyguard_evals.command import print_accuracy
     from replyguard_evals.corpus import CORPUS_DIR, corpus_report
 

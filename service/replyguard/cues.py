@@ -13,8 +13,9 @@ from pathlib import Path
 
 import yaml
 
-from replyguard_checks.details import lemma
-from replyguard_checks.text import normalize, words
+from replyguard_checks import lemma, normalize, words
+
+from .resources import cues_file
 
 SCENARIO_CUES = ("persistent", "abusive", "investigation")
 #: Risks a person must answer, from the `risks` cues (see prompts/cues/en.yaml).
@@ -199,7 +200,7 @@ def _earliest(first: dict[str, int], topic: str, position: int) -> None:
 
 @cache
 def load_cues(folder: Path, language: str) -> Cues:
-    data = yaml.safe_load((folder / "cues" / f"{language}.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load(cues_file(folder, language).read_text(encoding="utf-8"))
     topics = {
         topic: tuple(_Keyword.parse(k) for k in keywords)
         for topic, keywords in (data.get("topics") or {}).items()
@@ -215,7 +216,7 @@ def load_cues(folder: Path, language: str) -> Cues:
     screen = list(data.get("screen") or [])
     if language != "en":
         # Injected instructions are very often English, whatever the review's language.
-        english = yaml.safe_load((folder / "cues" / "en.yaml").read_text(encoding="utf-8"))
+        english = yaml.safe_load(cues_file(folder, "en").read_text(encoding="utf-8"))
         screen += list(english.get("screen") or [])
     injection = re.compile("|".join(f"(?:{p})" for p in screen)) if screen else None
     risks = {

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import re
 
-from replyguard_checks.context import CheckContext, Contact
-from replyguard_checks.details import content_terms
-from replyguard_checks.no_attack import find_attacks
-from replyguard_checks.text import EMAIL, URL, word_count
+from replyguard_checks import EMAIL, URL, attacks_in, content_terms, word_count
 
 from .cues import Cues
 
@@ -31,7 +28,6 @@ def _trim(clause: str, language: str) -> str:
 
 def pick_quote(review: str, language: str, cues: Cues) -> str | None:
     """The most specific safe clause of the review, at most twelve words, or None."""
-    probe = CheckContext(review_text="", language=language, contact=Contact(name=""))
     best: tuple[int, int, str] | None = None
     for position, match in enumerate(_CLAUSE.finditer(review)):
         clause = match.group().strip()
@@ -39,7 +35,7 @@ def pick_quote(review: str, language: str, cues: Cues) -> str | None:
             continue
         if _NUMBER.search(clause) or EMAIL.search(clause) or URL.search(clause):
             continue
-        if find_attacks(clause, probe) or cues.cue("abusive", clause):
+        if attacks_in(clause, language) or cues.cue("abusive", clause):
             continue
         score = len(content_terms(clause, language))
         if score and (best is None or score > best[0]):

@@ -2,7 +2,7 @@
 acceptance and edit rates.
 
 The route hands each report to the `FeedbackSink` on `app.state.feedback_sink`: the
-records store's sink once the app has started (`api.records.open_store`).
+records store's sink once the app has started (`api.records.attach_store`).
 `LoggingFeedbackSink`, one structured log line per report (ids, flags and sizes, never
 the review or the reply's text), is only the stand-in before that.
 """

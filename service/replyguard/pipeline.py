@@ -12,24 +12,30 @@ import logging
 import re
 import time
 import uuid
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import cast
 
-from replyguard_checks.context import CheckContext, Contact
-from replyguard_checks.details import content_terms
-from replyguard_checks.language import detect
-from replyguard_checks.script import script_of
-from replyguard_checks.suite import CheckResult, CheckSuite
+from replyguard_checks import (
+    CheckContext,
+    CheckResult,
+    CheckSuite,
+    Contact,
+    content_terms,
+    detect_language,
+    script_of,
+)
 
 from .cues import load_cues
+from .drafting import Case, Draft, Tally
 from .excerpt import pick_quote
 from .facts import ReplyFacts
 from .history import RecentReplies, ReplyHistory, review_key
-from .llm.base import ChatModel, LLMError, Message
-from .llm.breaker import OPEN as CIRCUIT_OPEN
+from .llm.base import ChatModel, Message
+from .llm.errors import CircuitOpen, DeadlineExceeded, LLMError, Overloaded
 from .prompting import PromptBook
-from .scenario import Decision, decide
+from .scenario import decide
 from .schemas import (
     AttemptOut,
     Business,
@@ -46,7 +52,7 @@ from .schemas import (
     Usage,
 )
 from .settings import Settings
-from .suggestions import Draft, alternatives
+from .suggestions import alternatives
 from .templates import TemplateBook
 
 log = logging.getLogger(__name__)
@@ -65,34 +71,13 @@ def clean_draft(text: str) -> str:
     return text
 
 
-@dataclass(slots=True)
-class Case:
-    """One review to answer, with everything derived from it."""
-
-    review: Review
-    business: Business
-    options: Options
-    language: Language
-    decision: Decision
-    context: CheckContext
-    facts: ReplyFacts
-
-
-@dataclass(slots=True)
-class _Tally:
-    attempts: list[AttemptOut] = field(default_factory=list)
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-
-
 def _outs(results: list[CheckResult]) -> list[CheckOut]:
     return [CheckOut(name=r.name, passed=r.passed, message=r.message) for r in results]
 
 
-def _circuit_open(tally: _Tally) -> bool:
+def _circuit_open(tally: Tally) -> bool:
     """Whether the last attempt was skipped because the circuit breaker is open."""
-    error = tally.attempts[-1].error if tally.attempts else None
-    return bool(error and error.startswith(CIRCUIT_OPEN))
+    return bool(tally.attempts) and tally.attempts[-1].error_kind == CircuitOpen.kind
 
 
 def _ms(since: float) -> float:
@@ -120,7 +105,7 @@ class ReplyPipeline:
 
     # -- preparing ---------------------------------------------------------------
     def prepare(self, review: Review, business: Business, options: Options) -> Case:
-        language = cast(Language, review.language or detect(review.text))
+        language = cast(Language, review.language or detect_language(review.text))
         script = script_of(review.text) if language == "zh" else None
         cues = load_cues(self.prompts_dir, language)
         # What the review complains about, without any instructions aimed at a model.
@@ -193,7 +178,7 @@ class ReplyPipeline:
     # -- replying ----------------------------------------------------------------
     async def reply(self, request: ReplyRequest) -> ReplyResponse:
         case = self.prepare(request.review, request.business, request.options)
-        tally = _Tally()
+        tally = Tally()
         deadline = time.monotonic() + self.settings.request_deadline_s
         # A review held for a person gets only a holding reply: never the LLM's words.
         if self.model is not None and not case.decision.needs_human:
@@ -207,7 +192,7 @@ class ReplyPipeline:
         self.history.add(case.business.name, review_key(case.review.id, case.review.text), reply)
 
     async def _ask_llm(
-        self, case: Case, tally: _Tally, deadline: float
+        self, case: Case, tally: Tally, deadline: float
     ) -> tuple[str, list[CheckResult]] | None:
         assert self.model is not None
         base = self.prompts.messages(case.facts)
@@ -239,7 +224,7 @@ class ReplyPipeline:
         messages: list[Message],
         context: CheckContext,
         case: Case,
-        tally: _Tally,
+        tally: Tally,
         deadline: float,
         temperature: float,
         *,
@@ -258,17 +243,22 @@ class ReplyPipeline:
                     temperature=temperature,
                     timeout_s=min(self.settings.llm_timeout_s, remaining),
                 )
+        except Overloaded:
+            raise  # not the draft's failure: the caller answers 503 with Retry-After
         except (LLMError, TimeoutError) as exc:
-            error = (
-                str(exc) if isinstance(exc, LLMError) else "deadline: the request ran out of time"
+            failure = (
+                exc
+                if isinstance(exc, LLMError)
+                else DeadlineExceeded("the request ran out of time")
             )
-            log.warning("llm attempt failed: %s", error)
+            log.warning("llm attempt failed: %s", failure)
             tally.attempts.append(
                 AttemptOut(
                     source="llm",
                     text="",
                     failed=[],
-                    error=error,
+                    error=str(failure),
+                    error_kind=failure.kind,
                     duration_ms=_ms(started),
                     alternative=alternative,
                 )
@@ -290,7 +280,7 @@ class ReplyPipeline:
         )
         return body, draft, results
 
-    def _template(self, case: Case, tally: _Tally) -> tuple[str, list[CheckResult]]:
+    def _template(self, case: Case, tally: Tally) -> tuple[str, list[CheckResult]]:
         started = time.perf_counter()
         best: tuple[int, str, list[CheckResult]] | None = None
         for candidate in self.templates.candidates(case.facts):
@@ -319,10 +309,37 @@ class ReplyPipeline:
         )
         return text, results
 
+    # -- alternatives: the `Drafter` that `suggestions` drafts through -------------
+    @property
+    def drafts_alongside(self) -> bool:
+        """Not with the embedded local model: it drafts one at a time on the CPU, so
+        extra drafts would add their whole duration to the agent's wait."""
+        return self.model is not None and self.settings.provider != "local"
+
+    async def draft_alternative(
+        self, case: Case, tally: Tally, deadline: float, warmer: float
+    ) -> Draft | None:
+        messages = self.prompts.messages(case.facts)
+        context = replace(case.context, instructions=self.prompts.instructions)
+        temperature = min(self.settings.llm_temperature + warmer, 1.0)
+        drafted = await self.draft_once(
+            messages, context, case, tally, deadline, temperature, alternative=True
+        )
+        if drafted is None:
+            return None
+        _, text, results = drafted
+        return Draft(text, "llm", results)
+
+    def template_texts(self, case: Case) -> Iterable[str]:
+        return self.templates.candidates(case.facts)
+
+    def run_checks(self, text: str, case: Case) -> list[CheckResult]:
+        return self.suite.run(text, case.context)
+
     async def _finish(
         self,
         case: Case,
-        tally: _Tally,
+        tally: Tally,
         text: str,
         source: Source,
         results: list[CheckResult],

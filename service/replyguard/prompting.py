@@ -13,11 +13,11 @@ from string import Template
 
 import yaml
 
-from replyguard_checks.language import NAMES
-from replyguard_checks.script import HANT
+from replyguard_checks import HANT, LANGUAGE_NAMES
 
 from .facts import ReplyFacts
 from .llm.base import Message
+from .resources import prompt_texts_dir, scenarios_file
 
 _TAG = re.compile(r"<\s*/?\s*review\s*>", re.IGNORECASE)
 
@@ -26,7 +26,7 @@ def language_name(facts: ReplyFacts) -> str:
     """The language to write in, as the model is told it: Chinese names its script."""
     if facts.language == "zh":
         return "Traditional Chinese" if facts.script == HANT else "Simplified Chinese"
-    return NAMES[facts.language]
+    return LANGUAGE_NAMES[facts.language]
 
 
 class PromptBook:
@@ -40,12 +40,12 @@ class PromptBook:
     def __init__(self, folder: Path, profile: str = "full") -> None:
         self.folder = folder
         self.profile = profile
-        texts = folder / "compact" if profile == "compact" else folder
+        texts = prompt_texts_dir(folder, profile)
         self.system = Template((texts / "system.md").read_text(encoding="utf-8"))
         self.user = Template((texts / "user.md").read_text(encoding="utf-8"))
         self.reask_prompt = Template((texts / "reask.md").read_text(encoding="utf-8"))
         self.scenarios: dict[str, str] = yaml.safe_load(
-            (folder / "scenarios.yaml").read_text(encoding="utf-8")
+            scenarios_file(folder).read_text(encoding="utf-8")
         )
         hints = texts / "hints.yaml"
         self.hints: dict[str, str] = (

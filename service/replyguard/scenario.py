@@ -20,8 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import cast
 
-from replyguard_checks.details import content_terms, related
-from replyguard_checks.text import normalize
+from replyguard_checks import content_terms, normalize, related
 
 from .cues import Cues
 from .schemas import Risk, Scenario

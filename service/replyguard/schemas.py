@@ -26,7 +26,9 @@ from pydantic import (
 )
 from pydantic.config import JsonDict
 
-from replyguard_checks.context import SUPPORTED_LANGUAGES
+from replyguard_checks import SUPPORTED_LANGUAGES
+
+from .llm.errors import ErrorKind
 
 MAX_REVIEW_CHARS = 5000
 MAX_DRAFT_CHARS = 10000
@@ -264,6 +266,15 @@ class AttemptOut(BaseModel):
     text: str
     failed: list[str] = Field(description="Names of the checks this draft failed.")
     error: str | None = Field(default=None, description="Why the LLM gave no usable draft.")
+    error_kind: ErrorKind | None = Field(
+        default=None,
+        description="What went wrong, as a stable code to branch on (`error` is for "
+        "people): timeout, connection, rate_limited (429), http_error (another 4xx/5xx), "
+        "bad_response (unparseable), empty (no text), local_error (the embedded model "
+        "failed), circuit_open (LLM skipped while it is down), deadline (the request ran "
+        "out of time), overloaded, or error (anything else). Null when the attempt did "
+        "not error, and in records kept before this field was stored.",
+    )
     duration_ms: float
     alternative: bool = Field(
         default=False,

@@ -15,9 +15,10 @@ from typing import Annotated, Literal
 from pydantic import AliasChoices, Field, SecretStr, computed_field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from . import resources
+
 Provider = Literal["openai", "local", "none"]
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
@@ -111,7 +112,10 @@ class Settings(BaseSettings):
     follow_up_days: int = Field(
         default=3, ge=0, le=365, description="Days after a reply is sent that a follow-up is due."
     )
-    prompts_dir: Path = Field(default=REPO_ROOT / "prompts")
+    prompts_dir: Path = Field(
+        default_factory=resources.prompts_dir,
+        description="The prompts, templates and cues; default: those shipped with replyguard.",
+    )
     prompt_profile: Literal["auto", "full", "compact"] = Field(
         default="auto",
         description="full: the whole playbook; compact: short, example-led, for small "

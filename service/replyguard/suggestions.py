@@ -20,19 +20,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
-from replyguard_checks.suite import CheckResult
-
+from .drafting import Case, Draft, Drafter, Tally
 from .llm.base import Overloaded
-from .schemas import Source
-
-if TYPE_CHECKING:
-    from .pipeline import Case, ReplyPipeline, _Tally
 
 log = logging.getLogger(__name__)
 
@@ -42,17 +34,6 @@ NEAR_IDENTICAL = 0.85
 WARMER = 0.3
 #: Do not start an extra LLM draft with less than this many seconds left.
 MIN_SECONDS_LEFT = 1.0
-
-
-@dataclass(frozen=True, slots=True)
-class Draft:
-    text: str
-    source: Source
-    results: list[CheckResult]
-
-    @property
-    def passed(self) -> bool:
-        return bool(self.results) and all(r.passed for r in self.results)
 
 
 def _comparable(text: str) -> str:
@@ -87,57 +68,43 @@ class _Picked:
 
 
 async def alternatives(
-    pipeline: ReplyPipeline, case: Case, tally: _Tally, first: Draft, deadline: float
+    drafter: Drafter, case: Case, tally: Tally, first: Draft, deadline: float
 ) -> list[Draft]:
     """The reply, then up to `options.suggestions - 1` distinct drafts that passed
     every check."""
     picked = _Picked(first, case.options.suggestions)
     if picked.full:
         return picked.drafts
-    if first.source == "llm" and pipeline.model is not None:
-        for draft in await _llm_drafts(pipeline, case, tally, deadline, picked.wanted - 1):
+    if first.source == "llm" and drafter.drafts_alongside:
+        for draft in await _llm_drafts(drafter, case, tally, deadline, picked.wanted - 1):
             picked.add(draft)
     if not picked.full:
-        _add_templates(pipeline, case, picked)
+        _add_templates(drafter, case, picked)
     return picked.drafts
 
 
 async def _llm_drafts(
-    pipeline: ReplyPipeline, case: Case, tally: _Tally, deadline: float, count: int
+    drafter: Drafter, case: Case, tally: Tally, deadline: float, count: int
 ) -> list[Draft]:
-    if pipeline.settings.provider == "local":
-        # The embedded model drafts one at a time on the CPU: extra drafts would add
-        # their whole duration to the agent's wait. Template variants are free.
-        return []
     if deadline - time.monotonic() < MIN_SECONDS_LEFT:
         return []
-    messages = pipeline.prompts.messages(case.facts)
-    context = replace(case.context, instructions=pipeline.prompts.instructions)
-    temperature = min(pipeline.settings.llm_temperature + WARMER, 1.0)
 
     async def one() -> Draft | None:
         try:
-            drafted = await pipeline.draft_once(
-                messages, context, case, tally, deadline, temperature, alternative=True
-            )
+            return await drafter.draft_alternative(case, tally, deadline, WARMER)
         except Overloaded:
             # The reply is already settled: a busy local model only means fewer choices.
             log.info("no extra llm draft: the model's queue is full")
             return None
-        if drafted is None:
-            return None
-        _, text, results = drafted
-        return Draft(text, "llm", results)
 
     drafts = await asyncio.gather(*(one() for _ in range(count)))
     return [d for d in drafts if d is not None]
 
 
-def _add_templates(pipeline: ReplyPipeline, case: Case, picked: _Picked) -> None:
-    candidates: Iterable[str] = pipeline.templates.candidates(case.facts)
-    for text in candidates:
+def _add_templates(drafter: Drafter, case: Case, picked: _Picked) -> None:
+    for text in drafter.template_texts(case):
         if picked.full:
             return
         if not picked.is_new(text):
             continue  # checked only when it would be kept: saves a suite run
-        picked.add(Draft(text, "template", pipeline.suite.run(text, case.context)))
+        picked.add(Draft(text, "template", drafter.run_checks(text, case)))

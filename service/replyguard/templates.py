@@ -16,10 +16,10 @@ from typing import Any
 
 import yaml
 
-from replyguard_checks.script import HANT, to_traditional
-from replyguard_checks.text import CJK_CHAR, EMAIL, URL, digits
+from replyguard_checks import CJK_CHAR, EMAIL, HANT, URL, digits, to_traditional
 
 from .facts import ReplyFacts
+from .resources import templates_file
 
 SLOTS = ("greeting", "problem", "quote", "offer", "fact", "channel", "signature", "business")
 
@@ -37,7 +37,7 @@ def greeting_name(name: str | None) -> str | None:
 
 @cache
 def _load(folder: Path, language: str) -> dict[str, Any]:
-    data = yaml.safe_load((folder / "templates" / f"{language}.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load(templates_file(folder, language).read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise ValueError(f"templates {language}: expected a mapping")
     return data

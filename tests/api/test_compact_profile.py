@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.api.conftest import reply_body, scripted_settings
+from tests.support import reply_body, scripted_settings
 
 from replyguard.api import create_app
 from replyguard_evals.scripted_llm import ScriptedLLM

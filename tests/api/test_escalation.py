@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 import yaml
 from fastapi.testclient import TestClient
-from tests.api.conftest import GOOD_DRAFT, reply_body
+from tests.support import GOOD_DRAFT, reply_body
 
 from replyguard.settings import Settings
-from replyguard_checks.context import SUPPORTED_LANGUAGES
+from replyguard_checks import SUPPORTED_LANGUAGES
 from replyguard_evals.scripted_llm import ScriptedLLM
 
 TEMPLATES = Settings(llm_provider="none").prompts_dir / "templates"

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.api.conftest import reply_body
+from tests.support import reply_body
 
 from replyguard.api import create_app
 from replyguard.feedback import LoggingFeedbackSink, UnknownReply

@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 import yaml
 from fastapi.testclient import TestClient
-from tests.api.conftest import scripted_settings
+from tests.support import scripted_settings
 
 from replyguard.api import create_app
 from replyguard.pipeline import ReplyPipeline
 from replyguard.schemas import Business, Options, Review
-from replyguard_checks.context import SUPPORTED_LANGUAGES
+from replyguard_checks import SUPPORTED_LANGUAGES
 from replyguard_evals.scripted_llm import ScriptedLLM
 
 CORPUS = yaml.safe_load((Path(__file__).parent / "injection" / "corpus.yaml").read_text("utf-8"))

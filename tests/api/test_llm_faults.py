@@ -7,7 +7,7 @@ import time
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.api.conftest import GOOD_DRAFT, reply_body, scripted_settings
+from tests.support import GOOD_DRAFT, reply_body, scripted_settings
 
 from replyguard.api import create_app
 from replyguard_evals.scripted_llm import ScriptedLLM
@@ -18,7 +18,7 @@ FAULTS = {
     "rate_limited": ({"status": 429}, "rate_limited"),
     "hangs_past_timeout": ({"hang": 3.0, "text": GOOD_DRAFT}, "timeout"),
     "connection_reset": ({"reset": True}, "connection"),
-    "invalid_json": ({"raw": "{not json"}, None),
+    "invalid_json": ({"raw": "{not json"}, "bad_response"),
     "empty_choices": ({"choices": []}, "empty"),
     "empty_text": ({"text": ""}, "empty"),
     "null_text": ({"text": None}, "empty"),
@@ -42,6 +42,8 @@ def test_upstream_fault_ends_in_checked_template(
     assert all(a["error"] for a in llm_attempts)
     if kind:
         assert all(a["error"].startswith(kind) for a in llm_attempts), llm_attempts
+        assert [a["error_kind"] for a in llm_attempts] == [kind] * 3
+    assert data["attempts"][-1]["error_kind"] is None
     assert time.monotonic() - started < 10
 
 
@@ -51,6 +53,7 @@ def test_flaky_llm_recovers_on_a_later_attempt(client: TestClient, llm: Scripted
     assert data["source"] == "llm"
     assert data["reply"] == GOOD_DRAFT
     assert [bool(a["error"]) for a in data["attempts"]] == [True, True, False]
+    assert [a["error_kind"] for a in data["attempts"]] == ["http_error", "connection", None]
 
 
 def test_ten_thousand_word_draft_fails_length_and_is_reasked(
@@ -87,6 +90,7 @@ def test_llm_refusing_connections_ends_in_template(llm: ScriptedLLM) -> None:
     assert data["source"] == "template"
     assert data["passed"] is True
     assert all(a["error"].startswith("connection") for a in data["attempts"][:-1])
+    assert {a["error_kind"] for a in data["attempts"][:-1]} == {"connection"}
 
 
 def test_request_deadline_cuts_attempts_short(llm: ScriptedLLM) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.api.conftest import ATTACK_DRAFT, GOOD_DRAFT, reply_body
+from tests.support import ATTACK_DRAFT, GOOD_DRAFT, reply_body
 
 from replyguard.api.observability import configure_logging
 from replyguard_evals.scripted_llm import ScriptedLLM

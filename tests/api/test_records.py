@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
-from tests.api.conftest import ATTACK_DRAFT, GOOD_DRAFT, reply_body, scripted_settings
+from tests.support import ATTACK_DRAFT, GOOD_DRAFT, reply_body, scripted_settings
 
 from replyguard.api import create_app
 from replyguard.settings import Settings

@@ -14,8 +14,8 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.api.conftest import reply_body
 from tests.databases import free_port
+from tests.support import reply_body
 
 from replyguard.storage import Store
 
@@ -90,6 +90,7 @@ async def _load(server: subprocess.Popen[bytes], base: str) -> tuple[list[str], 
     return answered, lost, killed_at
 
 
+@pytest.mark.slow
 def test_every_answered_request_survives_sigkill(database_url: str, tmp_path: Path) -> None:
     server, base = _start(database_url, tmp_path / "server.log")
     try:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.api.conftest import reply_body
+from tests.support import reply_body
 
 from replyguard.schemas import MAX_REVIEW_CHARS
 

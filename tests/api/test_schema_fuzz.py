@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -22,6 +23,9 @@ from schemathesis.specs.openapi.checks import (
 
 from replyguard.api import create_app
 from replyguard.settings import Settings
+
+# Hundreds of requests through the whole app: CI runs it, `make test-fast` does not.
+pytestmark = pytest.mark.slow
 
 KEY = "fuzz-key-0123456789"
 EXAMPLES_PER_OPERATION = 50

@@ -1,9 +1,10 @@
-"""`options.suggestions`: up to three distinct drafts, each fully checked."""
+"""`options.suggestions`: up to three distinct drafts, each fully checked.
+
+Alternatives the LLM drafts are tested with a fake model in tests/test_pipeline.py."""
 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,37 +12,15 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from rapidfuzz import fuzz
-from tests.api.conftest import (
-    ATTACK_DRAFT,
-    GENERIC_DRAFT,
-    GOOD_DRAFT,
-    reply_body,
-    scripted_settings,
-)
+from tests.support import reply_body
 
 from replyguard.api import create_app
 from replyguard.pipeline import ReplyPipeline
 from replyguard.schemas import ReplyRequest
 from replyguard.settings import Settings
 from replyguard.suggestions import NEAR_IDENTICAL
-from replyguard_checks.base import Verdict
-from replyguard_checks.context import CheckContext
+from replyguard_checks import CORE_CHECKS, CheckContext, CheckSuite, Verdict
 from replyguard_checks.no_attack import NoAttack
-from replyguard_checks.suite import CORE_CHECKS, CheckSuite
-from replyguard_evals.scripted_llm import ScriptedLLM
-
-OTHER_GOOD = (
-    "Dear Karen, I am sorry that your Saturday dinner meant two hours of waiting and a cold "
-    "soup, and that nobody from our team looked after you. That is on us. Please ring me "
-    "on 020 7946 0958 or e-mail anna@bistroverde.example and I will sort it out with you "
-    "myself. Anna Kowalska, Restaurant Manager"
-)
-THIRD_GOOD = (
-    "Dear Karen, thank you for letting us know. A two-hour wait for a table and soup "
-    "served cold are not what we want for our guests, and being ignored by your waiter "
-    "made it worse. I would like to hear more: you can reach me on 020 7946 0958 or at "
-    "anna@bistroverde.example. Anna Kowalska, Restaurant Manager"
-)
 
 
 def asking(count: int, **review: Any) -> dict[str, Any]:
@@ -116,79 +95,6 @@ def test_english_variants_are_full_medium_and_short(templates_client: TestClient
     words = [len(s["text"].split()) for s in data["suggestions"]]
     assert len(words) == 3
     assert words == sorted(words, reverse=True)
-
-
-def test_llm_alternatives_are_asked_in_parallel_and_checked(
-    llm: ScriptedLLM, tmp_path: Path
-) -> None:
-    with TestClient(create_app(scripted_settings(llm, **own_records(tmp_path)))) as client:
-        llm.script({"text": GOOD_DRAFT}, {"text": OTHER_GOOD}, {"text": THIRD_GOOD})
-        data = client.post("/v1/replies", json=asking(3)).json()
-    assert data["reply"] == GOOD_DRAFT
-    texts = [s["text"] for s in data["suggestions"]]
-    assert texts[0] == GOOD_DRAFT
-    assert set(texts[1:]) == {OTHER_GOOD, THIRD_GOOD}
-    assert all(s["source"] == "llm" and s["passed"] for s in data["suggestions"])
-    assert len(llm.requests) == 3
-    # The alternatives use the reply's own prompt, sampled a little warmer.
-    first, *extras = llm.requests
-    assert all(e["messages"] == first["messages"] for e in extras)
-    assert all(e["temperature"] > first["temperature"] for e in extras)
-    # Every call is accounted for: attempts and tokens.
-    assert [a["alternative"] for a in data["attempts"]] == [False, True, True]
-    assert data["usage"]["completion_tokens"] == sum(
-        len(t.split()) for t in (GOOD_DRAFT, OTHER_GOOD, THIRD_GOOD)
-    )
-
-
-def test_failed_or_duplicate_llm_alternatives_are_replaced_by_templates(
-    llm: ScriptedLLM, tmp_path: Path
-) -> None:
-    near_copy = GOOD_DRAFT.replace("far too long", "much too long")
-    with TestClient(create_app(scripted_settings(llm, **own_records(tmp_path)))) as client:
-        llm.script({"text": GOOD_DRAFT}, {"text": ATTACK_DRAFT}, {"text": near_copy})
-        data = client.post("/v1/replies", json=asking(3)).json()
-    suggestions = data["suggestions"]
-    assert [s["source"] for s in suggestions] == ["llm", "template", "template"]
-    texts = [s["text"] for s in suggestions]
-    assert ATTACK_DRAFT not in texts
-    assert near_copy not in texts
-    assert all(s["passed"] for s in suggestions)
-    assert_distinct(texts)
-    failed_extra = next(a for a in data["attempts"] if a["text"] == ATTACK_DRAFT)
-    assert failed_extra["alternative"] is True
-    assert "no_attack" in failed_extra["failed"]
-
-
-def test_no_extra_llm_calls_when_the_reply_fell_back_to_a_template(
-    llm: ScriptedLLM, tmp_path: Path
-) -> None:
-    with TestClient(create_app(scripted_settings(llm, **own_records(tmp_path)))) as client:
-        llm.script({"text": GENERIC_DRAFT})
-        data = client.post("/v1/replies", json=asking(3)).json()
-    assert data["source"] == "template"
-    assert len(llm.requests) == 3  # the reply's three attempts, nothing more
-    assert [s["source"] for s in data["suggestions"]] == ["template"] * 3
-    assert not any(a["alternative"] for a in data["attempts"])
-
-
-def test_slow_alternatives_never_hold_up_the_reply(llm: ScriptedLLM, tmp_path: Path) -> None:
-    settings = scripted_settings(
-        llm, llm_timeout_s=0.3, request_deadline_s=5.0, **own_records(tmp_path)
-    )
-    with TestClient(create_app(settings)) as client:
-        llm.script({"text": GOOD_DRAFT}, {"hang": 1.5, "text": OTHER_GOOD})
-        started = time.monotonic()
-        data = client.post("/v1/replies", json=asking(3)).json()
-        took = time.monotonic() - started
-    time.sleep(max(0.0, 1.6 - took))  # let the scripted server finish the hung answers
-    assert data["reply"] == GOOD_DRAFT
-    assert [s["source"] for s in data["suggestions"]] == ["llm", "template", "template"]
-    extras = [a for a in data["attempts"] if a["alternative"]]
-    assert len(extras) == 2
-    assert all(a["error"] for a in extras)
-    assert all(a["duration_ms"] < 1000 for a in extras)
-    assert took < 1.5
 
 
 class AlwaysAttack(NoAttack):

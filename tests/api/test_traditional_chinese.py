@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.api.conftest import reply_body, scripted_settings
+from tests.support import reply_body, scripted_settings
 
 from replyguard.api import create_app
-from replyguard_checks.script import HANT, script_of
+from replyguard_checks import HANT, script_of
 from replyguard_evals.scripted_llm import ScriptedLLM
 
 

@@ -11,11 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from replyguard_checks import SUPPORTED_LANGUAGES, normalize
 from replyguard_checks.alternation import Alternation, required_literals
-from replyguard_checks.context import SUPPORTED_LANGUAGES
 from replyguard_checks.lexicon import lexicon
-from replyguard_checks.no_meta import _patterns
-from replyguard_checks.text import normalize
+from replyguard_checks.no_meta import meta_patterns
 from replyguard_evals.corpus import HOLDOUT_DIR, load_corpus
 from replyguard_evals.dataset import load_cases
 
@@ -40,6 +39,7 @@ _FIELDS = ("attack", "quoting", "stock_patterns", "offers", "negation", "negatio
 _FIELDS += ("concepts", "address")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
 def test_every_lexicon_matches_like_its_full_alternation(language: str) -> None:
     words = lexicon(language)
@@ -52,9 +52,10 @@ def test_every_lexicon_matches_like_its_full_alternation(language: str) -> None:
             _assert_same(alternation, full, text)
 
 
+@pytest.mark.slow
 def test_meta_patterns_match_like_their_full_alternation() -> None:
     texts = [t for language in SUPPORTED_LANGUAGES for t in _texts(language)]
-    for alternation in _patterns().values():
+    for alternation in meta_patterns().values():
         full = re.compile(alternation.pattern, alternation.flags)
         for text in texts:
             _assert_same(alternation, full, text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from replyguard_checks.suite import CheckSuite
+from replyguard_checks import CheckSuite
 from replyguard_evals.corpus import LabelledDraft, load_corpus
 
 DRAFTS = load_corpus()

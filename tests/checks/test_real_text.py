@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from replyguard_checks import CheckContext, Contact
+from replyguard_checks import CheckContext, CheckSuite, Contact
 from replyguard_checks.attack_model import AttackModel, features, sentences, shipped
 from replyguard_checks.no_attack import find_attacks
-from replyguard_checks.suite import CheckSuite
 
 CONTEXT = CheckContext(
     review_text=(
@@ -172,3 +171,31 @@ def test_a_phone_extension_and_a_link_glued_to_chinese(suite: CheckSuite) -> Non
     contact = Contact("王小明", phone="02-3633-1160轉4194", website="reurl.cc")
     draft = "很抱歉讓您久等。信箱：https://reurl.cc/raYGyk◎反映服務專線：02-3633-1160轉4194"
     assert _channel(suite, draft, contact, language="zh")
+
+
+@pytest.mark.parametrize(
+    ("phone", "draft", "language"),
+    [
+        ("315-1703", "如果有任何問題歡迎聯繫客服，客服電話： 315-1703(手機+02)", "zh"),
+        ("02-16852820轉6205", "您可透過以下管道反映：◎意見反映專線：02-16852820轉6205", "zh"),
+        ("(07)0000380轉1013", "請撥服務專線 (07)0000380轉1013，謝謝。", "zh"),
+        ("555-0199", "Please call our front desk on 555-0199 and ask for me.", "en"),
+    ],
+)
+def test_the_profile_phone_written_as_given_counts(
+    suite: CheckSuite, phone: str, draft: str, language: str
+) -> None:
+    """The check asks for the contact's phone exactly as written; a number the phone
+    library cannot read (a short local line, an unusual area code) is still the one."""
+    contact = Contact("王小明", phone=phone)
+    assert _channel(suite, draft, contact, language=language)
+    # One digit off is a stranger's line, and a longer number only contains it.
+    other = draft.replace(phone, phone[:-1] + ("1" if phone[-1] != "1" else "2"))
+    assert not _channel(suite, other, contact, language=language)
+    assert not _channel(suite, draft.replace(phone, phone + "7"), contact, language=language)
+
+
+def test_the_profile_email_written_as_given_counts(suite: CheckSuite) -> None:
+    contact = Contact("Anna Kowalska", email="care team@bank.example")
+    assert _channel(suite, "Please write to care team@bank.example so we can help.", contact)
+    assert not _channel(suite, "Please write to other@bank.example so we can help.", contact)

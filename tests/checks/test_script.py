@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import pytest
 
-from replyguard_checks import CheckContext, Contact
+from replyguard_checks import (
+    HANS,
+    HANT,
+    CheckContext,
+    CheckSuite,
+    Contact,
+    normalize,
+    script_of,
+    to_simplified,
+    to_traditional,
+)
 from replyguard_checks.no_attack import find_attacks
-from replyguard_checks.script import HANS, HANT, script_of, to_simplified, to_traditional
-from replyguard_checks.suite import CheckSuite
-from replyguard_checks.text import normalize
 
 
 @pytest.mark.parametrize(

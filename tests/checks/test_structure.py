@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from replyguard_checks import SUPPORTED_LANGUAGES, normalize
 from replyguard_checks.attack_structure import find, find_by_clause, structure
-from replyguard_checks.context import SUPPORTED_LANGUAGES
-from replyguard_checks.text import normalize
 from replyguard_evals.corpus import HOLDOUT_DIR, REAL_DIR, load_corpus
 from replyguard_evals.train import paraphrase_samples
 

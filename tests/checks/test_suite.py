@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from guardrails.validators import FailResult, PassResult, register_validator
 
-from replyguard_checks.base import ReplyCheck, Verdict
-from replyguard_checks.context import CheckContext
-from replyguard_checks.suite import CheckSuite
+from replyguard_checks import CheckContext, CheckSuite, ReplyCheck, Verdict
 from replyguard_evals.corpus import load_corpus
 
 

@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from replyguard_checks.text import CJK_CHAR, mask_terms, normalize, word_count
+from replyguard_checks import CJK_CHAR, mask_terms, normalize, word_count
 
 
 def _regex_mask(text: str, terms: list[str]) -> str:

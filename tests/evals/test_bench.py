@@ -31,6 +31,7 @@ def test_workload_mixes_languages_and_businesses(work: Workload) -> None:
         assert key in " ".join(m["content"] for m in messages)
 
 
+@pytest.mark.slow
 def test_bench_http_and_batch_end_to_end(tmp_path: Path) -> None:
     report = tmp_path / "bench.json"
     result = CliRunner().invoke(
@@ -77,6 +78,7 @@ def test_bench_refuses_an_unknown_part() -> None:
     assert "unknown part" in result.output
 
 
+@pytest.mark.slow
 def test_bench_checks_reports_every_language(tmp_path: Path) -> None:
     report = tmp_path / "checks.json"
     result = CliRunner().invoke(

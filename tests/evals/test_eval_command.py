@@ -11,14 +11,12 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from replyguard_checks.base import Verdict
-from replyguard_checks.context import CheckContext
+from replyguard_checks import CheckContext, CheckSuite, Verdict
 from replyguard_checks.length import Length
 from replyguard_checks.named_contact import NamedContact
 from replyguard_checks.no_attack import NoAttack
 from replyguard_checks.no_generic import NoGeneric
 from replyguard_checks.offline_channel import OfflineChannel
-from replyguard_checks.suite import CheckSuite
 from replyguard_evals.command import run_eval
 
 SUMMARY_FIELDS = {
@@ -118,6 +116,7 @@ def test_unknown_filter_is_a_usage_error(tmp_path: Path) -> None:
 CHROMIUM = shutil.which("chromium")
 
 
+@pytest.mark.slow
 def test_full_cli_run_and_html_report_in_chromium(tmp_path: Path) -> None:
     """The acceptance run: every case, nine languages, the HTML report rendered by a
     real headless Chromium."""

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 import yaml
 
+from replyguard_checks import CORE_CHECKS
 from replyguard_checks.attack_model import read
-from replyguard_checks.suite import CORE_CHECKS
 from replyguard_evals.corpus import REAL_DIR, Score, load_corpus
 
 CHECKS = {c.name for c in CORE_CHECKS}
@@ -111,6 +111,7 @@ def _replyguard(*args: str, cwd: Path | None = None) -> subprocess.CompletedProc
     )
 
 
+@pytest.mark.slow
 def test_accuracy_prints_f1_per_check_and_language_on_the_dev_split(tmp_path: Path) -> None:
     report = tmp_path / "dev.json"
     run = _replyguard("accuracy", "--corpus", str(REAL_DIR / "dev"), "--report", str(report))
@@ -131,6 +132,7 @@ def test_accuracy_refuses_a_missing_corpus_folder(tmp_path: Path) -> None:
     assert "does not exist" in run.stderr
 
 
+@pytest.mark.slow
 def test_train_writes_a_small_model_that_loads(tmp_path: Path) -> None:
     run = _replyguard("train", "--out", str(tmp_path))
     assert run.returncode == 0, run.stderr[-2000:]

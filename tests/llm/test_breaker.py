@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from tests.fakes import FakeClock
 
 from replyguard.llm.base import Completion, LLMError, Message
 from replyguard.llm.breaker import CircuitBreaker
+from replyguard.llm.errors import CircuitOpen, HTTPStatusError, Overloaded
 
 MESSAGES = [Message("user", "hello")]
 
@@ -20,27 +22,22 @@ class Flaky:
         self.calls = 0
         self.failing = True
         self.hang = False
+        self.overloaded = False
 
     async def complete(
         self, messages: list[Message], *, max_tokens: int, temperature: float, timeout_s: float
     ) -> Completion:
         self.calls += 1
         if self.hang:
-            await asyncio.sleep(10)
+            await asyncio.Event().wait()  # until the test cancels it
+        if self.overloaded:
+            raise Overloaded(retry_after_s=3)
         if self.failing:
-            raise LLMError("http_error", "HTTP 500")
+            raise HTTPStatusError(500)
         return Completion("fine", 1, 1)
 
     async def aclose(self) -> None:
         pass
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def _call(breaker: CircuitBreaker) -> Completion:
@@ -48,13 +45,13 @@ def _call(breaker: CircuitBreaker) -> Completion:
 
 
 @pytest.fixture
-def parts() -> tuple[CircuitBreaker, Flaky, Clock]:
-    model, clock = Flaky(), Clock()
+def parts() -> tuple[CircuitBreaker, Flaky, FakeClock]:
+    model, clock = Flaky(), FakeClock()
     return CircuitBreaker(model, failures=3, cooldown_s=30, clock=clock), model, clock
 
 
 def test_opens_after_consecutive_failures_and_then_skips_the_model(
-    parts: tuple[CircuitBreaker, Flaky, Clock],
+    parts: tuple[CircuitBreaker, Flaky, FakeClock],
 ) -> None:
     breaker, model, _ = parts
     for _ in range(3):
@@ -63,12 +60,13 @@ def test_opens_after_consecutive_failures_and_then_skips_the_model(
     assert breaker.state == "open"
     with pytest.raises(LLMError) as skipped:
         _call(breaker)
+    assert isinstance(skipped.value, CircuitOpen)
     assert skipped.value.kind == "circuit_open"
     assert model.calls == 3, "an open circuit does not call the model"
     assert breaker.snapshot()["retry_in_s"] == 30.0
 
 
-def test_a_success_resets_the_count(parts: tuple[CircuitBreaker, Flaky, Clock]) -> None:
+def test_a_success_resets_the_count(parts: tuple[CircuitBreaker, Flaky, FakeClock]) -> None:
     breaker, model, _ = parts
     for _ in range(2):
         with pytest.raises(LLMError):
@@ -83,13 +81,13 @@ def test_a_success_resets_the_count(parts: tuple[CircuitBreaker, Flaky, Clock]) 
 
 
 def test_after_the_cooldown_one_probe_closes_it_again(
-    parts: tuple[CircuitBreaker, Flaky, Clock],
+    parts: tuple[CircuitBreaker, Flaky, FakeClock],
 ) -> None:
     breaker, model, clock = parts
     for _ in range(3):
         with pytest.raises(LLMError):
             _call(breaker)
-    clock.now += 30
+    clock.advance(30)
     assert breaker.state == "half_open"
     model.failing = False
     assert _call(breaker).text == "fine"
@@ -98,30 +96,30 @@ def test_after_the_cooldown_one_probe_closes_it_again(
 
 
 def test_a_failed_probe_opens_it_for_another_cooldown(
-    parts: tuple[CircuitBreaker, Flaky, Clock],
+    parts: tuple[CircuitBreaker, Flaky, FakeClock],
 ) -> None:
     breaker, model, clock = parts
     for _ in range(3):
         with pytest.raises(LLMError):
             _call(breaker)
-    clock.now += 31
+    clock.advance(31)
     with pytest.raises(LLMError, match="http_error"):
         _call(breaker)
     assert breaker.state == "open"
-    clock.now += 29
+    clock.advance(29)
     with pytest.raises(LLMError, match="circuit_open"):
         _call(breaker)
     assert model.calls == 4
 
 
 def test_only_one_probe_at_a_time_and_a_cancelled_probe_frees_the_slot(
-    parts: tuple[CircuitBreaker, Flaky, Clock],
+    parts: tuple[CircuitBreaker, Flaky, FakeClock],
 ) -> None:
     breaker, model, clock = parts
     for _ in range(3):
         with pytest.raises(LLMError):
             _call(breaker)
-    clock.now += 30
+    clock.advance(30)
     model.hang = True
 
     async def race() -> None:
@@ -138,4 +136,26 @@ def test_only_one_probe_at_a_time_and_a_cancelled_probe_frees_the_slot(
     asyncio.run(race())
     model.hang, model.failing = False, False
     assert _call(breaker).text == "fine", "the next call may probe again"
+    assert breaker.state == "closed"
+
+
+def test_a_full_queue_is_not_a_failure(parts: tuple[CircuitBreaker, Flaky, FakeClock]) -> None:
+    """Overloaded is in the LLMError family, yet says the model is busy, not down."""
+    breaker, model, clock = parts
+    model.overloaded = True
+    for _ in range(5):
+        with pytest.raises(Overloaded):
+            _call(breaker)
+    assert breaker.state == "closed"
+    assert breaker.consecutive_failures == 0
+    model.overloaded = False
+    for _ in range(3):
+        with pytest.raises(HTTPStatusError):
+            _call(breaker)
+    clock.advance(30)
+    model.overloaded = True
+    with pytest.raises(Overloaded):
+        _call(breaker)  # the probe met a full queue: the next call may probe again
+    model.overloaded, model.failing = False, False
+    assert _call(breaker).text == "fine"
     assert breaker.state == "closed"

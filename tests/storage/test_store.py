@@ -54,7 +54,14 @@ def test_a_reply_is_kept_whole(store: Store, make_reply: MakeReply) -> None:
 def test_every_attempt_keeps_its_failed_checks(store: Store, make_reply: MakeReply) -> None:
     request, response = make_reply()
     attempts = [
-        AttemptOut(source="llm", text="", failed=[], error="timeout", duration_ms=20000.0),
+        AttemptOut(
+            source="llm",
+            text="",
+            failed=[],
+            error="timeout",
+            error_kind="timeout",
+            duration_ms=20000.0,
+        ),
         AttemptOut(
             source="llm", text="We doubt it.", failed=["no_attack", "length"], duration_ms=9
         ),
@@ -67,6 +74,7 @@ def test_every_attempt_keeps_its_failed_checks(store: Store, make_reply: MakeRep
     assert record is not None
     assert record.attempts == attempts
     assert record.attempts[0].error == "timeout"
+    assert [a.error_kind for a in record.attempts] == ["timeout", None, None]
     assert record.failed_checks == ["no_attack", "length"]
     page = store.list_replies(ReplyFilter(failed_check="no_attack"))
     assert [item.id for item in page.items] == [response.id]

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from tests.support import scripted_settings
 from tests.web.served import CHROMIUM, DESKTOP, Served, new_context, serving
 
 from replyguard.settings import Settings
@@ -59,16 +60,7 @@ def llm() -> Iterator[ScriptedLLM]:
 
 @pytest.fixture(scope="module")
 def llm_app(llm: ScriptedLLM, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    settings = Settings(
-        **isolated(tmp_path_factory),
-        llm_provider="openai",
-        llm_base_url=llm.base_url,
-        llm_api_key="test-key",
-        llm_model="scripted-model",
-        llm_timeout_s=2.0,
-        llm_max_retries=0,
-        request_deadline_s=10.0,
-    )
+    settings = scripted_settings(llm, llm_timeout_s=2.0, **isolated(tmp_path_factory))
     with serving(settings) as served:
         yield served
 

@@ -14,23 +14,14 @@ from urllib.parse import urlencode
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, Request, Route, expect
+from tests.support import BUSINESS, CONTACT, GOOD_DRAFT, REVIEW_TEXT
 from tests.web.served import DESKTOP, PHONE, Served, new_context, screenshot
 
 from replyguard_evals.scripted_llm import ScriptedLLM
 
-REVIEW = (
-    "We waited almost two hours for a table on Saturday and the soup was cold when it "
-    "came. The waiter ignored us all evening."
-)
 ATTACK = (
     "We find it hard to believe that you waited two hours; none of our other guests "
     "complained about the soup."
-)
-GOOD_DRAFT = (
-    "Dear Karen, thank you for telling us about your Saturday evening. Two hours is far too "
-    "long to wait for a table, and the soup should never have reached you cold. I am sorry "
-    "the waiter left you on your own. I would like to put this right: please call me on "
-    "020 7946 0958 or write to anna@bistroverde.example. Anna Kowalska, Restaurant Manager"
 )
 CHECKS = 10
 
@@ -39,17 +30,17 @@ def fill_profile(
     page: Page, phone: str = "+44 20 7946 0958", website: str = "bistroverde.example"
 ) -> None:
     expect(page.locator("#profile")).to_have_attribute("open", "")
-    page.fill("#business-name", "Bistro Verde")
-    page.fill("#contact-name", "Anna Kowalska")
-    page.fill("#contact-role", "Restaurant Manager")
+    page.fill("#business-name", BUSINESS["name"])
+    page.fill("#contact-name", CONTACT["name"])
+    page.fill("#contact-role", CONTACT["role"])
     page.fill("#contact-phone", phone)
-    page.fill("#contact-email", "anna@bistroverde.example")
+    page.fill("#contact-email", CONTACT["email"])
     page.fill("#contact-website", website)
-    page.fill("#compensation", "a complimentary dinner for two")
+    page.fill("#compensation", BUSINESS["compensation"][0])
 
 
 def fill_review(page: Page) -> None:
-    page.fill("#review-text", REVIEW)
+    page.fill("#review-text", REVIEW_TEXT)
     page.select_option("#review-rating", "1")
     page.fill("#reviewer-name", "Karen Miller")
     page.fill("#review-platform", "google")
@@ -195,10 +186,10 @@ def test_query_parameters_prefill_and_the_profile_is_remembered(
     expect(page.locator("#drafts")).to_be_focused()
 
     # A CRM link in the fragment (never sent to the server) with suggest=1 drafts at once.
-    fragment = urlencode({"text": REVIEW, "reviewer_name": "Karen Miller", "suggest": "1"})
+    fragment = urlencode({"text": REVIEW_TEXT, "reviewer_name": "Karen Miller", "suggest": "1"})
     with page.expect_response("**/v1/replies"):
         page.goto(templates_app.url + "/#" + fragment)
-    expect(page.locator("#review-text")).to_have_value(REVIEW)
+    expect(page.locator("#review-text")).to_have_value(REVIEW_TEXT)
     expect_all_green(page, 0)
     context.close()
 
@@ -208,7 +199,7 @@ def test_phone_width(browser: Browser, templates_app: Served) -> None:
     page = context.new_page()
     page.goto(templates_app.url + "/")
     fill_profile(page)  # once: an agent's usual visit has it folded away
-    page.goto(templates_app.url + "/?" + urlencode({"text": REVIEW, "reviewer_name": "Karen"}))
+    page.goto(templates_app.url + "/?" + urlencode({"text": REVIEW_TEXT, "reviewer_name": "Karen"}))
     expect(page.locator("#profile")).not_to_have_attribute("open", "")
     page.get_by_role("button", name="Suggest reply").click()
     expect(page.locator("article.card")).to_have_count(3)

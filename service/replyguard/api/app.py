@@ -1,26 +1,21 @@
 """The FastAPI application factory.
 
 Heavy objects (lexicons, lemma tables, language models, the LLM) are built once in
-the lifespan and shared by every request.
+the lifespan, by `replyguard.runtime`, and shared by every request.
 """
 
 from __future__ import annotations
 
-import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from functools import cache
 
 from fastapi import FastAPI
 
-from replyguard_checks.suite import CheckSuite
-
 from .. import __version__
 from ..feedback import LoggingFeedbackSink
-from ..llm import build_model
 from ..llm.breaker import STATE_VALUES, CircuitBreaker
-from ..pipeline import ReplyPipeline
+from ..runtime import Runtime
 from ..settings import Settings
 from . import errors, middleware, page, records
 from .feedback import router as feedback_router
@@ -30,43 +25,24 @@ from .routes import router
 log = logging.getLogger("replyguard")
 
 
-@cache
-def shared_suite() -> CheckSuite:
-    """One check suite per process: compiling lexicons and loading lemmas takes seconds."""
-    suite = CheckSuite()
-    suite.warm_up()
-    # Lexicons and lemma tables live as long as the process: freezing them keeps the
-    # collector from walking millions of objects on every full collection (pauses of
-    # tens of milliseconds in the middle of requests).
-    gc.freeze()
-    return suite
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Records first: a service that cannot keep its replies does not start.
-        store = await records.open_store(app, settings)
-        model = build_model(settings)
-        start = getattr(model, "start", None)
-        if start is not None:
-            await start()
-        app.state.pipeline = ReplyPipeline(
-            settings, model, shared_suite(), history=records.history(store, settings)
-        )
-        if isinstance(model, CircuitBreaker):
-            breaker = model
-            app.state.metrics.watch_circuit(lambda: STATE_VALUES[breaker.state])
-        middleware.warn_if_open(settings)
-        log.info("replyguard ready: provider=%s model=%s", settings.provider, settings.model_name)
-        try:
+        # Records first (the runtime's order): a service that cannot keep its replies
+        # does not start.
+        async with Runtime.open(settings, records=True) as runtime:
+            records.attach_store(app, runtime.records)
+            app.state.pipeline = runtime.pipeline
+            if isinstance(runtime.model, CircuitBreaker):
+                breaker = runtime.model
+                app.state.metrics.watch_circuit(lambda: STATE_VALUES[breaker.state])
+            middleware.warn_if_open(settings)
+            log.info(
+                "replyguard ready: provider=%s model=%s", settings.provider, settings.model_name
+            )
             yield
-        finally:
-            if model is not None:
-                await model.aclose()
-            store.close()
 
     app = FastAPI(
         title="replyguard",

@@ -28,12 +28,6 @@ disable_created_metrics()  # type: ignore[no-untyped-call]
 _LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120)
 
 
-def error_kind(error: str) -> str:
-    """ "timeout: no answer within 20s" -> "timeout": a short, stable label."""
-    kind = error.split(":", 1)[0].strip()
-    return kind if kind.replace("_", "").isalnum() and len(kind) <= 30 else "error"
-
-
 class Metrics:
     content_type = CONTENT_TYPE_LATEST
 
@@ -61,9 +55,9 @@ class Metrics:
         )
         self.llm_attempts = Counter(
             "replyguard_llm_attempts",
-            "LLM calls by outcome: passed, failed_checks, or the error kind "
+            "LLM calls by outcome: passed, failed_checks, or the attempt's error_kind "
             "(timeout, connection, http_error, rate_limited, bad_response, empty, "
-            "circuit_open, deadline).",
+            "circuit_open, deadline, ...).",
             ["outcome"],
             registry=r,
         )
@@ -110,11 +104,7 @@ class Metrics:
             for name in attempt.failed:
                 self.check_failures.labels(name, attempt.source).inc()
             if attempt.source == "llm":
-                outcome = (
-                    error_kind(attempt.error)
-                    if attempt.error
-                    else ("failed_checks" if attempt.failed else "passed")
-                )
+                outcome = attempt.error_kind or ("failed_checks" if attempt.failed else "passed")
                 self.llm_attempts.labels(outcome).inc()
         for risk in getattr(reply, "risks", []):
             self.escalations.labels(risk).inc()
@@ -124,9 +114,9 @@ class Metrics:
             reason = "escalation"
         elif not llm:
             reason = "no_attempt"
-        elif any((a.error or "").startswith("circuit_open") for a in llm):
+        elif any(a.error_kind == "circuit_open" for a in llm):
             reason = "circuit_open"
-        elif all(a.error for a in llm):
+        elif all(a.error_kind for a in llm):
             reason = "llm_errors"
         else:
             reason = "checks_failed"

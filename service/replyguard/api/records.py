@@ -32,9 +32,7 @@ from ..record_schemas import (
 )
 from ..schemas import ErrorBody, FeedbackRequest, Language, ReplyRequest, ReplyResponse, Scenario
 from ..schemas import Source as SourceName
-from ..settings import Settings
 from ..storage import InvalidCursor, ReplyFilter, Store
-from ..storage.history import StoredReplies
 from .deps import PipelineDep
 from .errors import error_response
 
@@ -57,20 +55,12 @@ async def in_thread(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 
 # -- wiring --------------------------------------------------------------------
-async def open_store(app: FastAPI, settings: Settings) -> Store:
-    """Open (and migrate) the store, and let it keep feedback reports."""
-    store = await in_thread(
-        Store.open, settings.database_url, migrate_schema=settings.database_migrate
-    )
+def attach_store(app: FastAPI, store: Store) -> None:
+    """Serve the records routes from the runtime's store, and let it keep feedback
+    reports."""
     app.state.store = store
     app.state.feedback_sink = StoreFeedbackSink(store)
     log.info("records store: %s", store.engine.url.render_as_string(hide_password=True))
-    return store
-
-
-def history(store: Store, settings: Settings) -> StoredReplies:
-    """`not_repeated`'s recent replies, read through from the store."""
-    return StoredReplies(store, per_business=settings.repeat_window)
 
 
 async def record_reply(

@@ -3,16 +3,42 @@
 from __future__ import annotations
 
 from ..settings import Settings
-from .base import ChatModel, Completion, LLMError, Message, Overloaded
+from .base import ChatModel, Completion, Message
 from .breaker import CircuitBreaker
+from .errors import (
+    ERROR_KINDS,
+    BadResponse,
+    CircuitOpen,
+    DeadlineExceeded,
+    EmptyResponse,
+    ErrorKind,
+    HTTPStatusError,
+    LLMConnectionError,
+    LLMError,
+    LLMTimeout,
+    LocalModelError,
+    Overloaded,
+    RateLimited,
+)
 
 __all__ = [
+    "ERROR_KINDS",
+    "BadResponse",
     "ChatModel",
     "CircuitBreaker",
+    "CircuitOpen",
     "Completion",
+    "DeadlineExceeded",
+    "EmptyResponse",
+    "ErrorKind",
+    "HTTPStatusError",
+    "LLMConnectionError",
     "LLMError",
+    "LLMTimeout",
+    "LocalModelError",
     "Message",
     "Overloaded",
+    "RateLimited",
     "build_model",
 ]
 

@@ -1,13 +1,18 @@
 """The one small interface every LLM sits behind.
 
-The pipeline only ever calls `complete`; a provider turns its own failures into
-`LLMError`, so "the LLM let us down" is one case to handle, whatever went wrong.
+The pipeline only ever calls `complete`; a provider turns its own failures into an
+`LLMError` subclass (`llm.errors`), so "the LLM let us down" is one case to handle,
+and what went wrong is its type.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal, Protocol
+
+from .errors import LLMError, Overloaded
+
+__all__ = ["ChatModel", "Completion", "LLMError", "Message", "Overloaded", "Role"]
 
 Role = Literal["system", "user", "assistant"]
 
@@ -26,23 +31,6 @@ class Completion:
     text: str
     prompt_tokens: int
     completion_tokens: int
-
-
-class LLMError(Exception):
-    """The model gave no usable draft. `kind` is short and stable for reports."""
-
-    def __init__(self, kind: str, detail: str) -> None:
-        super().__init__(f"{kind}: {detail}")
-        self.kind = kind
-        self.detail = detail
-
-
-class Overloaded(Exception):
-    """The model's queue is full; the caller should come back later."""
-
-    def __init__(self, retry_after_s: int) -> None:
-        super().__init__(f"model queue is full; retry after {retry_after_s}s")
-        self.retry_after_s = retry_after_s
 
 
 class ChatModel(Protocol):

@@ -2,7 +2,7 @@
 
 While the LLM is down, every request would otherwise wait out its timeouts and retries
 before the template answers. After `failures` failed calls in a row the circuit opens
-and calls fail at once with `LLMError("circuit_open")`, so the pipeline goes straight
+and calls fail at once with `CircuitOpen`, so the pipeline goes straight
 to the template; after `cooldown_s` one call is let through as a probe (half-open): a
 success closes the circuit, a failure opens it for another cooldown.
 
@@ -17,12 +17,12 @@ import time
 from collections.abc import Callable
 from typing import Any, Literal
 
-from .base import ChatModel, Completion, LLMError, Message
+from .base import ChatModel, Completion, Message
+from .errors import CircuitOpen, LLMError, Overloaded
 
 State = Literal["closed", "open", "half_open"]
 #: For the Prometheus gauge: 0 closed, 1 half-open, 2 open.
 STATE_VALUES: dict[State, int] = {"closed": 0, "half_open": 1, "open": 2}
-OPEN = "circuit_open"
 
 
 class CircuitBreaker:
@@ -39,7 +39,8 @@ class CircuitBreaker:
         self.name = model.name
         self.threshold = failures
         self.cooldown_s = cooldown_s
-        self._clock = clock
+        #: Seconds, monotonic; public so tests can drive the breaker a service built.
+        self.clock = clock
         self._failures = 0
         self._opened_at: float | None = None
         self._probing = False
@@ -49,7 +50,7 @@ class CircuitBreaker:
     def state(self) -> State:
         if self._opened_at is None:
             return "closed"
-        if self._probing or self._clock() - self._opened_at >= self.cooldown_s:
+        if self._probing or self.clock() - self._opened_at >= self.cooldown_s:
             return "half_open"
         return "open"
 
@@ -61,7 +62,7 @@ class CircuitBreaker:
         """Seconds until the next probe may go out (0 when closed or due)."""
         if self._opened_at is None:
             return 0.0
-        return max(0.0, self.cooldown_s - (self._clock() - self._opened_at))
+        return max(0.0, self.cooldown_s - (self.clock() - self._opened_at))
 
     def snapshot(self) -> dict[str, Any]:
         """What /healthz shows."""
@@ -73,12 +74,11 @@ class CircuitBreaker:
         }
 
     def _admit(self) -> None:
-        """Let the call through, or raise `circuit_open` at once."""
+        """Let the call through, or raise `CircuitOpen` at once."""
         if self._opened_at is None:
             return
         if self._probing or self.retry_in_s() > 0:
-            raise LLMError(
-                OPEN,
+            raise CircuitOpen(
                 f"the LLM failed {self._failures} times in a row; "
                 f"next try in {max(self.retry_in_s(), 0.1):.1f}s",
             )
@@ -92,7 +92,7 @@ class CircuitBreaker:
     def _failed(self) -> None:
         self._failures += 1
         if self._probing or self._failures >= self.threshold:
-            self._opened_at = self._clock()
+            self._opened_at = self.clock()
         self._probing = False
 
     # -- ChatModel ---------------------------------------------------------------
@@ -104,6 +104,10 @@ class CircuitBreaker:
             completion = await self.model.complete(
                 messages, max_tokens=max_tokens, temperature=temperature, timeout_s=timeout_s
             )
+        except Overloaded:
+            # A full queue means busy, not down: like a cancellation, it counts for nothing.
+            self._probing = False
+            raise
         except LLMError:
             self._failed()
             raise

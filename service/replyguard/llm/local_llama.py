@@ -16,7 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from .base import Completion, LLMError, Message, Overloaded
+from .base import Completion, Message
+from .errors import EmptyResponse, LLMError, LLMTimeout, LocalModelError, Overloaded
 
 _STOP = ["<|im_end|>", "<|endoftext|>"]
 
@@ -97,10 +98,10 @@ class LocalLlama:
                 timed_out = True
                 break
         if timed_out:
-            raise LLMError("timeout", "the local model did not finish in time")
+            raise LLMTimeout("the local model did not finish in time")
         text = "".join(pieces)
         if not text.strip():
-            raise LLMError("empty", "the local model returned no text")
+            raise EmptyResponse("the local model returned no text")
         prompt = sum(
             len(llama.tokenize(m.content.encode("utf-8"), add_bos=False)) + 4 for m in messages
         )
@@ -135,7 +136,7 @@ class LocalLlama:
         except LLMError:
             raise
         except Exception as exc:
-            raise LLMError("local_error", f"{type(exc).__name__}: {exc}") from exc
+            raise LocalModelError(f"{type(exc).__name__}: {exc}") from exc
         finally:
             self._recent_s = 0.7 * self._recent_s + 0.3 * (time.monotonic() - started)
             self._slot.release()

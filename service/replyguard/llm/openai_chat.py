@@ -2,7 +2,7 @@
 official async `openai` client.
 
 Retries on 429/5xx (honouring Retry-After) are the client's own; this module only maps
-every way a call can fail onto `LLMError`. The client sends over aiohttp
+every way a call can fail onto its `LLMError` subclass (`llm.errors`). The client sends over aiohttp
 (`DefaultAioHttpClient`), which costs a fraction of httpx's CPU per call.
 """
 
@@ -14,7 +14,16 @@ import aiohttp
 import openai
 from openai.types.chat import ChatCompletion
 
-from .base import Completion, LLMError, Message
+from .base import Completion, Message
+from .errors import (
+    BadResponse,
+    EmptyResponse,
+    HTTPStatusError,
+    LLMConnectionError,
+    LLMError,
+    LLMTimeout,
+    RateLimited,
+)
 from .tokens import count_messages, count_text
 
 
@@ -54,26 +63,26 @@ class OpenAIChat:
             )
         except openai.APITimeoutError as exc:
             if _dropped(exc):
-                raise LLMError("connection", str(exc.__cause__) or "connection lost") from exc
-            raise LLMError("timeout", f"no answer within {timeout_s:g}s") from exc
+                raise LLMConnectionError(str(exc.__cause__) or "connection lost") from exc
+            raise LLMTimeout(f"no answer within {timeout_s:g}s") from exc
         except openai.APIConnectionError as exc:
-            raise LLMError("connection", str(exc) or "could not connect") from exc
+            raise LLMConnectionError(str(exc) or "could not connect") from exc
         except openai.RateLimitError as exc:
-            raise LLMError("rate_limited", f"HTTP {exc.status_code}") from exc
+            raise RateLimited(f"HTTP {exc.status_code}") from exc
         except openai.APIStatusError as exc:
-            raise LLMError("http_error", f"HTTP {exc.status_code}") from exc
+            raise HTTPStatusError(exc.status_code) from exc
         except (openai.APIResponseValidationError, json.JSONDecodeError, ValueError) as exc:
-            raise LLMError("bad_response", type(exc).__name__) from exc
+            raise BadResponse(type(exc).__name__) from exc
         except openai.OpenAIError as exc:
-            raise LLMError("error", type(exc).__name__) from exc
+            raise LLMError(type(exc).__name__) from exc
 
         choices = getattr(response, "choices", None)
         if not choices:
-            raise LLMError("empty", "the response had no choices")
+            raise EmptyResponse("the response had no choices")
         message = getattr(choices[0], "message", None)
         text = getattr(message, "content", None)
         if not isinstance(text, str) or not text.strip():
-            raise LLMError("empty", "the response had no text")
+            raise EmptyResponse("the response had no text")
         usage = getattr(response, "usage", None)
         prompt = getattr(usage, "prompt_tokens", None)
         completion = getattr(usage, "completion_tokens", None)

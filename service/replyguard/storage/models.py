@@ -141,6 +141,8 @@ class Attempt(Base):
     text: Mapped[str] = mapped_column(Text)
     failed: Mapped[list[Any]]
     error: Mapped[str | None] = mapped_column(Text)
+    #: `llm.errors.ErrorKind`; NULL for drafts, and for attempts kept before 0002.
+    error_kind: Mapped[str | None] = mapped_column(String(32))
     duration_ms: Mapped[float] = mapped_column(Float)
 
     reply: Mapped[Reply] = relationship(back_populates="attempts")

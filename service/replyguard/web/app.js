@@ -351,7 +351,8 @@
     if (!llm.length) return "No LLM draft was made in time, so these drafts come from templates.";
     const errors = llm.filter((a) => a.error);
     if (errors.length === llm.length) {
-      const kind = errors[errors.length - 1].error.split(":")[0];
+      const last = errors[errors.length - 1];
+      const kind = last.error_kind || "error";
       return "The LLM did not answer (" + kind + "), so these drafts come from templates.";
     }
     return "No LLM draft passed every check (" + llm.length + " tried), so these drafts come from templates.";
