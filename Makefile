@@ -17,6 +17,10 @@ $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=26.1.2"
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# The lemma tables and jieba's dictionary as mapped tries, built once from
+	# simplemma's and jieba's data (~35 s), so the first replies do not wait for them.
+	$(BIN)/python -m replyguard_checks.lemma_tables
+	$(BIN)/python -m replyguard_checks.jieba_table
 	touch $@
 
 install: $(BIN)/.installed

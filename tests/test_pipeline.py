@@ -15,10 +15,10 @@ from rapidfuzz import fuzz
 from tests.fakes import Call, FakeChatModel, Hang
 from tests.support import ATTACK_DRAFT, GENERIC_DRAFT, GOOD_DRAFT, llm_settings, reply_body
 
+from replyguard.drafting import NEAR_IDENTICAL
 from replyguard.llm.base import ChatModel, LLMError, Message
 from replyguard.pipeline import ReplyPipeline
 from replyguard.schemas import CheckRequest, ReplyRequest
-from replyguard.suggestions import NEAR_IDENTICAL
 from replyguard_checks import CheckSuite
 
 OTHER_GOOD = (
@@ -110,13 +110,15 @@ def test_review_is_delimited_untrusted_data(pipeline: ReplyPipeline, model: Fake
 def test_llm_that_never_passes_ends_in_a_checked_template(
     pipeline: ReplyPipeline, model: FakeChatModel
 ) -> None:
-    model.script(GENERIC_DRAFT)
+    model.script(GENERIC_DRAFT, ATTACK_DRAFT, GENERIC_DRAFT.replace("Dear", "Hello"))
     data = reply(pipeline, reply_body())
     assert data["source"] == "template"
     assert data["passed"] is True
     assert [a["source"] for a in data["attempts"]] == ["llm", "llm", "llm", "template"]
-    assert all("no_generic" in a["failed"] for a in data["attempts"][:3])
+    assert [bool(a["failed"]) for a in data["attempts"][:3]] == [True, True, True]
     assert len(model.calls) == 3
+    # Each re-ask samples warmer than the draft it follows (0.4, then 0.2 a step).
+    assert [c.temperature for c in model.calls] == [0.4, 0.6, 0.8]
     text = data["reply"]
     assert text.startswith("Dear Karen Miller,")
     assert "Anna Kowalska" in text
@@ -124,6 +126,27 @@ def test_llm_that_never_passes_ends_in_a_checked_template(
 
     check = pipeline.check(CheckRequest.model_validate({**reply_body(), "draft": text}))
     assert check.passed is True, check
+
+
+def test_a_model_that_repeats_a_rejected_draft_is_not_asked_again(
+    pipeline: ReplyPipeline, model: FakeChatModel
+) -> None:
+    """The embedded model often answers a re-ask with the very draft it was told fails:
+    a third try would cost seconds and give it again, so the template answers."""
+    model.script(GENERIC_DRAFT, GENERIC_DRAFT.replace("Dear Karen", "Dear  karen"), GOOD_DRAFT)
+    data = reply(pipeline, reply_body())
+    assert len(model.calls) == 2
+    assert [a["source"] for a in data["attempts"]] == ["llm", "llm", "template"]
+    assert data["source"] == "template"
+    assert data["passed"] is True
+
+
+def test_a_failed_call_does_not_warm_the_next_attempt(
+    pipeline: ReplyPipeline, model: FakeChatModel
+) -> None:
+    model.script(LLMError("scripted failure"), GENERIC_DRAFT, GOOD_DRAFT)
+    reply(pipeline, reply_body())
+    assert [c.temperature for c in model.calls] == [0.4, 0.4, 0.6]
 
 
 def test_failed_calls_are_attempts_with_their_error(
@@ -218,7 +241,7 @@ def test_failed_or_duplicate_llm_alternatives_are_replaced_by_templates(
 def test_no_extra_llm_calls_when_the_reply_fell_back_to_a_template(
     pipeline: ReplyPipeline, model: FakeChatModel
 ) -> None:
-    model.script(GENERIC_DRAFT)
+    model.script(GENERIC_DRAFT, ATTACK_DRAFT, GENERIC_DRAFT.replace("Dear", "Hello"))
     data = reply(pipeline, asking(3))
     assert data["source"] == "template"
     assert len(model.calls) == 3  # the reply's three attempts, nothing more

@@ -31,11 +31,15 @@ if TYPE_CHECKING:  # what mypy sees; at run time `__getattr__` imports these on 
     from .attack_model import features as attack_features
     from .attack_model import sentences as attack_sentences
     from .base import ReplyCheck, Verdict
+    from .core import CORE_CHECKS
     from .details import content_terms, lemma, related
+    from .heap import limit_arenas
+    from .heap import trim as trim_heap
     from .language import NAMES as LANGUAGE_NAMES
     from .language import detect as detect_language
     from .no_attack import attacks_in
-    from .suite import CORE_CHECKS, CheckResult, CheckSuite
+    from .no_generic import stock_formulas
+    from .suite import CheckResult, CheckSuite
     from .text import CJK_CHAR, EMAIL, URL, digits, mask_terms, normalize, word_count, words
 
 #: Public name -> (module of this package, name there), imported when first asked for.
@@ -49,10 +53,13 @@ _LAZY: dict[str, tuple[str, str]] = {
     "content_terms": ("details", "content_terms"),
     "lemma": ("details", "lemma"),
     "related": ("details", "related"),
+    "limit_arenas": ("heap", "limit_arenas"),
+    "trim_heap": ("heap", "trim"),
     "LANGUAGE_NAMES": ("language", "NAMES"),
     "detect_language": ("language", "detect"),
     "attacks_in": ("no_attack", "attacks_in"),
-    "CORE_CHECKS": ("suite", "CORE_CHECKS"),
+    "stock_formulas": ("no_generic", "stock_formulas"),
+    "CORE_CHECKS": ("core", "CORE_CHECKS"),
     "CheckResult": ("suite", "CheckResult"),
     "CheckSuite": ("suite", "CheckSuite"),
     "CJK_CHAR": ("text", "CJK_CHAR"),
@@ -106,12 +113,15 @@ __all__ = [
     "detect_language",
     "digits",
     "lemma",
+    "limit_arenas",
     "mask_terms",
     "normalize",
     "related",
     "script_of",
+    "stock_formulas",
     "to_simplified",
     "to_traditional",
+    "trim_heap",
     "word_count",
     "words",
 ]

@@ -7,14 +7,13 @@ or, for Chinese, by jieba's word segmentation.
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 from collections.abc import Iterable
-from functools import cache, lru_cache
+from functools import lru_cache
+from typing import Any
 
-import simplemma
-
+from .lemma_tables import lemmatizer
 from .lexicon import lexicon, lexicons_for
 from .text import mask_terms, normalize, words
 
@@ -28,19 +27,14 @@ _ZH_DEGREE = re.compile(
 )
 
 
-@cache
-def _jieba() -> object:
-    import jieba
+def _jieba() -> Any:
+    from .jieba_table import tokenizer  # jieba loads lazily: only Chinese needs it
 
-    jieba.setLogLevel(logging.WARNING)
-    jieba.dt.tmp_dir = os.environ.get("TMPDIR", "/tmp")
-    jieba.initialize()
-    return jieba
+    return tokenizer()
 
 
 def _zh_terms(text: str, skip: set[str]) -> set[str]:
-    jieba = _jieba()
-    tokens = jieba.lcut(text)  # type: ignore[attr-defined]
+    tokens = _jieba().lcut(text)
     return {
         t
         for t in tokens
@@ -53,7 +47,7 @@ def lemma(word: str, language: str) -> str:
     """The dictionary form of a lower-case word (cached: reviews repeat words)."""
     if language == "zh":
         return word
-    return simplemma.lemmatize(word, lang=language).casefold()
+    return lemmatizer().lemmatize(word, language).casefold()
 
 
 def _masked(text: str, language: str, names: Iterable[str]) -> str:
@@ -129,4 +123,4 @@ def warm_up(languages: Iterable[str]) -> None:
         if language == "zh":
             _jieba()
         else:
-            simplemma.lemmatize("test", lang=language)
+            lemmatizer().lemmatize("test", language)

@@ -1,17 +1,24 @@
 """Which of the supported languages a text is written in, with lingua's offline models.
 
 Detection is limited to the languages replyguard answers in, which makes short texts
-far more reliable; Chinese is recognised by its script first. One detector per
-process: the models take a second and some hundred MB to load.
+far more reliable; Chinese is recognised by its script first.
+
+lingua reads a text of 120 characters or more with its trigram models only, exactly as
+its low accuracy mode reads every text; its other models (about 200 MB for our
+languages) only ever serve shorter texts. So a text surely that long goes to a detector
+in low accuracy mode, which loads trigram models alone, and only a short text loads
+the rest, on first need (a test holds both ways to the same answers).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import cache, lru_cache
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
+from . import heap
 from .context import SUPPORTED_LANGUAGES
 from .text import CJK_CHAR, URL, mask_terms, normalize, without_addresses
 
@@ -28,15 +35,44 @@ NAMES = {
 }
 
 
+# lingua's limit, counted on its cleaned text (letters and the spaces between words):
+# a text with this many letters is surely over it.
+_TRIGRAMS_ONLY = 120
+
+
+def _trigrams_only(text: str) -> bool:
+    """Whether lingua reads `text` with trigrams alone, whatever its accuracy mode."""
+    return sum(ch.isalpha() for ch in text) >= _TRIGRAMS_ONLY
+
+
 @cache
-def _detector() -> LanguageDetector:
+def _detector(trigrams_only: bool = False) -> LanguageDetector:
     languages = [
         Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper()))
         for code in SUPPORTED_LANGUAGES
     ]
-    return (
-        LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models().build()
-    )
+    builder = LanguageDetectorBuilder.from_languages(*languages)
+    return (builder.with_low_accuracy_mode() if trigrams_only else builder).build()
+
+
+def detector_for(text: str) -> LanguageDetector:
+    """The detector that gives lingua's high-accuracy answer for `text` loading the
+    fewest models."""
+    _count_detection()
+    return _detector(_trigrams_only(text))
+
+
+_detections = itertools.count(1)
+
+
+def _count_detection() -> None:
+    """Trim the heap before the 1st, 2nd, 4th, 8th... detection: lingua loads a
+    language's models on first need and leaves the scratch memory of loading them
+    (about 50 MiB for the Latin-script languages) free but held, and models load early
+    in a process's life, so a few trims in all return nearly all of it."""
+    count = next(_detections)
+    if count & (count - 1) == 0:
+        heap.trim()
 
 
 # lingua's time grows with the text; a head and a tail this long tell the language of
@@ -81,7 +117,7 @@ def _detect(text: str, default: str) -> str:
     han = len(CJK_CHAR.findall(text))
     if han and han >= 0.3 * len(text.replace(" ", "")):
         return "zh"
-    found = _detector().detect_language_of(text)
+    found = detector_for(text).detect_language_of(text)
     if found is None:
         return default
     code = found.iso_code_639_1.name.lower()
@@ -104,13 +140,14 @@ _KANA = re.compile("[\u3040-\u30ff]")
 
 
 @cache
-def _neighbour_detector(language: str) -> LanguageDetector | None:
+def _neighbour_detector(language: str, trigrams_only: bool) -> LanguageDetector | None:
     codes = [language, *NEIGHBOURS.get(language, ())]
     if len(codes) < 2:
         return None
     languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, c.upper())) for c in codes]
     # Not preloaded: only the models of languages whose replies are checked get loaded.
-    return LanguageDetectorBuilder.from_languages(*languages).build()
+    builder = LanguageDetectorBuilder.from_languages(*languages)
+    return (builder.with_low_accuracy_mode() if trigrams_only else builder).build()
 
 
 def neighbour(text: str, language: str) -> str | None:
@@ -118,10 +155,12 @@ def neighbour(text: str, language: str) -> str | None:
     "hr" for a Croatian reply to a Slovenian review, "ja" for Japanese for Chinese."""
     if language == "zh":
         return "ja" if len(_KANA.findall(text)) >= 3 else None
-    detector = _neighbour_detector(language)
+    text = sample(text)
+    _count_detection()
+    detector = _neighbour_detector(language, _trigrams_only(text))
     if detector is None:
         return None
-    found = detector.detect_language_of(sample(text))
+    found = detector.detect_language_of(text)
     if found is None:
         return None
     code = found.iso_code_639_1.name.lower()
@@ -140,8 +179,11 @@ def confidence(text: str, language: str) -> float:
         han = len(CJK_CHAR.findall(text))
         return min(1.0, han / max(1, 0.3 * len(text.replace(" ", ""))))
     target = Language.from_iso_code_639_1(getattr(IsoCode639_1, language.upper()))
-    return float(_detector().compute_language_confidence(sample(text), target))
+    text = sample(text)
+    return float(detector_for(text).compute_language_confidence(text, target))
 
 
 def warm_up() -> None:
+    """Build both detectors; the trigram models load on first use."""
+    _detector(trigrams_only=True)
     _detector()

@@ -36,6 +36,12 @@ def find_stock(text: str, language: str) -> list[str]:
     return list(dict.fromkeys(s.strip() for s in strong))
 
 
+def stock_formulas(text: str, context: CheckContext) -> list[str]:
+    """The stock formulas `no_generic` finds in a draft (normalised, names masked): as
+    data, for a revision that replaces them rather than parsing the check's message."""
+    return find_stock(mask_terms(normalize(text), context.names), context.language)
+
+
 @register_validator(name="replyguard/no_generic", data_type="string")
 class NoGeneric(ReplyCheck):
     """Fails on stock phrases, or when no specific detail of the review is named."""
@@ -43,9 +49,7 @@ class NoGeneric(ReplyCheck):
     name = "no_generic"
 
     def check(self, text: str, context: CheckContext) -> Verdict:
-        names = context.names
-        scanned = mask_terms(normalize(text), names)
-        strong = find_stock(scanned, context.language)
+        strong = stock_formulas(text, context)
         if strong:
             listed = ", ".join(f"“{p}”" for p in strong[:3])
             return Verdict.fail(

@@ -10,53 +10,48 @@ milliseconds per draft in history and bookkeeping, more than all the checks toge
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from guardrails.guard import Guard
-from guardrails.settings import settings as guardrails_settings
-from guardrails.validators import FailResult, PassResult
-
-from . import language, no_meta
-from .attack_model import shipped
-from .attack_structure import structure
-from .base import MESSAGE_KEY, ReplyCheck
 from .context import SUPPORTED_LANGUAGES, CheckContext
-from .details import warm_up
-from .length import Length
-from .lexicon import all_lexicons
-from .named_contact import NamedContact
-from .no_attack import NoAttack
-from .no_generic import NoGeneric
-from .no_meta import NoMeta
-from .no_private_data import NoPrivateData
-from .no_unauthorized_offer import NoUnauthorizedOffer
-from .not_repeated import NotRepeated
-from .offline_channel import OfflineChannel
-from .reply_language import ReplyLanguage
 from .text import word_count
 
-# No hub telemetry, no tracing spans: replyguard runs offline and per-call cost matters.
-guardrails_settings.rc.enable_metrics = False
-guardrails_settings.disable_tracing = True
+if TYPE_CHECKING:
+    from guardrails.guard import Guard
+
+    from .base import ReplyCheck
 
 # Drafts this many times over the word limit (and at least this long) are not scanned.
 _FAR_OVER = 4
 _FAR_OVER_MIN = 600
 
-CORE_CHECKS: tuple[type[ReplyCheck], ...] = (
-    Length,
-    NoAttack,
-    NamedContact,
-    OfflineChannel,
-    NoGeneric,
-    ReplyLanguage,
-    NoMeta,
-    NoUnauthorizedOffer,
-    NoPrivateData,
-    NotRepeated,
+#: The names of `core.CORE_CHECKS`, in order, known without importing guardrails-ai.
+CORE_NAMES: tuple[str, ...] = (
+    "length",
+    "no_attack",
+    "named_contact",
+    "offline_channel",
+    "no_generic",
+    "language",
+    "no_meta",
+    "no_unauthorized_offer",
+    "no_private_data",
+    "not_repeated",
 )
+
+
+def _core_checks() -> tuple[ReplyCheck, ...]:
+    from guardrails.settings import settings as guardrails_settings
+
+    from .core import CORE_CHECKS
+
+    # No hub telemetry, no tracing spans: replyguard runs offline and per-call cost matters.
+    guardrails_settings.rc.enable_metrics = False
+    guardrails_settings.disable_tracing = True
+    return tuple(check() for check in CORE_CHECKS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,23 +62,48 @@ class CheckResult:
 
 
 class CheckSuite:
-    """Runs every check on a draft."""
+    """Runs every check on a draft.
+
+    Without `checks`, the core checks are built on first use (importing guardrails-ai
+    takes seconds): a service answers its health check before that, and `warm_up`
+    builds them in the background; a draft checked sooner waits for them."""
 
     def __init__(self, checks: Sequence[ReplyCheck] | None = None) -> None:
-        self.checks: tuple[ReplyCheck, ...] = tuple(checks or (c() for c in CORE_CHECKS))
+        self._checks: tuple[ReplyCheck, ...] | None = tuple(checks) if checks else None
+        self._building = threading.Lock()
+
+    @property
+    def checks(self) -> tuple[ReplyCheck, ...]:
+        if self._checks is None:
+            with self._building:
+                if self._checks is None:
+                    self._checks = _core_checks()
+        return self._checks
 
     @cached_property
     def guard(self) -> Guard:
         """The same checks behind one guardrails `Guard` (not used by `run`)."""
+        from guardrails.guard import Guard
+
         return Guard(name="replyguard").use(*self.checks)
 
     @property
     def names(self) -> list[str]:
-        return [c.name for c in self.checks]
+        if self._checks is None:
+            return list(CORE_NAMES)
+        return [c.name for c in self._checks]
 
     def warm_up(self) -> None:
-        """Compile every lexicon and structural rule, load lemma tables and the attack
-        classifier before the first request (Chinese script tables load on first use)."""
+        """Build the checks, compile every lexicon and structural rule, load lemma
+        tables, the attack classifier and the Chinese dictionary, so no request pays for
+        them (Chinese script tables and lingua's larger models load on first use)."""
+        from . import language, no_meta
+        from .attack_model import shipped
+        from .attack_structure import structure
+        from .details import warm_up
+        from .lexicon import all_lexicons
+
+        self.checks  # noqa: B018 - built for its side effect
         all_lexicons()
         for code in SUPPORTED_LANGUAGES:
             structure(code)
@@ -106,7 +126,7 @@ class CheckSuite:
     def _far_over(self, words: float, context: CheckContext) -> list[CheckResult]:
         results = []
         for check in self.checks:
-            if check.name == Length.name:
+            if check.name == "length":
                 message = (
                     f"The reply has {words:g} words but must have at most "
                     f"{context.max_words}. Write a short reply of at most "
@@ -122,6 +142,10 @@ class CheckSuite:
 
 
 def _result(check: ReplyCheck, outcome: object) -> CheckResult:
+    from guardrails.validators import FailResult, PassResult
+
+    from .base import MESSAGE_KEY
+
     if isinstance(outcome, PassResult):
         message = str((outcome.metadata or {}).get(MESSAGE_KEY, "Passed."))
         return CheckResult(check.name, True, message)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -30,10 +31,19 @@ def serve(
     """Start the HTTP API (settings from REPLYGUARD_* environment variables)."""
     import uvicorn
 
+    from replyguard_checks import limit_arenas
+
     from .api.app import create_app, worker_app
     from .api.observability import configure_logging
     from .settings import Settings
 
+    # Two malloc arenas instead of one per thread: the free memory each arena keeps
+    # costs a worker about 13 MiB for nothing (MALLOC_ARENA_MAX overrides).
+    limit_arenas(2)
+
+    # The banner names where the page is; workers read it from the environment too.
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    os.environ.setdefault("REPLYGUARD_PUBLIC_URL", f"http://{shown}:{port}")
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format)
     # uvicorn logs through our handler (JSON, request ids); the access line is ours too.
@@ -110,7 +120,9 @@ def eval_(
 def bench(
     part: Annotated[
         list[str] | None,
-        typer.Option(help="checks, http or batch (repeatable; default: all three)."),
+        typer.Option(
+            help="checks, http, batch, start or revisions (repeatable; default: the first four)."
+        ),
     ] = None,
     rounds: Annotated[int, typer.Option(min=1, help="checks: drafts per eval case.")] = 6,
     levels: Annotated[
@@ -130,10 +142,15 @@ def bench(
     batch_concurrency: Annotated[
         list[int] | None, typer.Option(help="batch: --concurrency to run (repeatable).")
     ] = None,
+    start_runs: Annotated[
+        int, typer.Option(min=1, help="start: service starts to take the median of.")
+    ] = 3,
     report: Annotated[Path | None, typer.Option(help="Also write every figure as JSON.")] = None,
 ) -> None:
     """Time the checks per draft, the service against a scripted LLM over HTTP
-    (side by side with the LLM alone, and memory over many requests), and batch."""
+    (side by side with the LLM alone, and memory over many requests), batch, and one
+    worker's start-up time and memory; `--part revisions` revises the real replies of
+    the dev split with the rules (not timed: how many pass)."""
     import json
     import os
     import platform
@@ -141,8 +158,8 @@ def bench(
 
     from rich.console import Console
 
-    parts = part or ["checks", "http", "batch"]
-    unknown = set(parts) - {"checks", "http", "batch"}
+    parts = part or ["checks", "http", "batch", "start"]
+    unknown = set(parts) - {"checks", "http", "batch", "start", "revisions"}
     if unknown:
         raise typer.BadParameter(f"unknown part(s) {sorted(unknown)}", param_hint="--part")
     try:
@@ -184,6 +201,14 @@ def bench(
             run_batch_bench(console, batch_items, n, latency, work)
             for n in batch_concurrency or [8, 16, 50]
         ]
+    if "start" in parts:
+        from replyguard_evals.startbench import run_start_bench
+
+        figures["start"] = run_start_bench(console, runs=start_runs)
+    if "revisions" in parts:
+        from replyguard_evals.revision_bench import run_revision_bench
+
+        figures["revisions"] = run_revision_bench(console)
     if report:
         report.parent.mkdir(parents=True, exist_ok=True)
         report.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
@@ -296,6 +321,35 @@ def batch(
     from .batch import batch_command
 
     raise typer.Exit(batch_command(source, out, concurrency))
+
+
+@app.command()
+def audit(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            metavar="IN",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help='JSON lines: a POST /v1/revisions body each (the published reply as "draft"), '
+            'with an optional string "id" (default: the 1-based line number).',
+        ),
+    ],
+    out: Annotated[
+        Path,
+        typer.Argument(
+            metavar="OUT",
+            dir_okay=False,
+            help="Failed checks and revision, one JSON line each; rerun with the same OUT "
+            "to resume.",
+        ),
+    ],
+) -> None:
+    """Check and revise (rules only) a backlog of replies already published."""
+    from .audit import audit_command
+
+    raise typer.Exit(audit_command(source, out))
 
 
 db = typer.Typer(help="The records database (REPLYGUARD_DATABASE_URL).", no_args_is_help=True)

@@ -12,11 +12,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from rapidfuzz import fuzz
+
 from replyguard_checks import CheckContext, CheckResult
 
 from .facts import ReplyFacts
 from .scenario import Decision
 from .schemas import AttemptOut, Business, Language, Options, Review, Source
+
+#: Two drafts at least this similar (0..1, on casefolded text) count as the same draft.
+NEAR_IDENTICAL = 0.85
+
+
+def comparable(text: str) -> str:
+    """A draft as it is compared with others: case and spacing aside."""
+    return " ".join(text.casefold().split())
+
+
+def same_draft(a: str, b: str) -> bool:
+    """Whether two drafts are the same text, or nearly (a model that repeats itself,
+    an alternative that says nothing new)."""
+    return fuzz.ratio(comparable(a), comparable(b)) / 100 >= NEAR_IDENTICAL
 
 
 @dataclass(slots=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from replyguard_checks import EMAIL, URL, attacks_in, content_terms, word_count
+from replyguard_checks import EMAIL, URL, content_terms, word_count
 
 from .cues import Cues
 
@@ -28,6 +28,9 @@ def _trim(clause: str, language: str) -> str:
 
 def pick_quote(review: str, language: str, cues: Cues) -> str | None:
     """The most specific safe clause of the review, at most twelve words, or None."""
+    # Imported here: no_attack imports guardrails-ai, which a starting service defers.
+    from replyguard_checks import attacks_in
+
     best: tuple[int, int, str] | None = None
     for position, match in enumerate(_CLAUSE.finditer(review)):
         clause = match.group().strip()

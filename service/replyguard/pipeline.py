@@ -28,7 +28,7 @@ from replyguard_checks import (
 )
 
 from .cues import load_cues
-from .drafting import Case, Draft, Tally
+from .drafting import Case, Draft, Tally, same_draft
 from .excerpt import pick_quote
 from .facts import ReplyFacts
 from .history import RecentReplies, ReplyHistory, review_key
@@ -198,11 +198,12 @@ class ReplyPipeline:
         base = self.prompts.messages(case.facts)
         messages = list(base)
         context = replace(case.context, instructions=self.prompts.instructions)
-        for _ in range(self.settings.max_attempts):
+        rejected: list[str] = []
+        for attempt in range(self.settings.max_attempts):
             if deadline - time.monotonic() <= 0.2:
                 break
             drafted = await self.draft_once(
-                messages, context, case, tally, deadline, self.settings.llm_temperature
+                messages, context, case, tally, deadline, self._temperature(len(rejected))
             )
             if drafted is None:
                 if _circuit_open(tally):
@@ -212,12 +213,24 @@ class ReplyPipeline:
             failed = [r for r in results if not r.passed]
             if not failed:
                 return draft, results
+            if any(same_draft(body, earlier) for earlier in rejected):
+                # The model answers the re-ask with the draft it was told fails: another
+                # try costs seconds (on the embedded model) and gives the same again.
+                log.info("llm repeated a rejected draft on attempt %d; template", attempt + 1)
+                break
+            rejected.append(body)
             messages = [
                 *base,
                 Message("assistant", body),
                 self.prompts.reask(case.facts, [(r.name, r.message) for r in failed]),
             ]
         return None
+
+    def _temperature(self, reasks: int) -> float:
+        """The first draft at the configured temperature, each re-ask a step warmer, so
+        a model that failed does not sample the same text again."""
+        warmer = self.settings.llm_temperature + reasks * self.settings.llm_reask_warmer
+        return round(min(warmer, max(1.0, self.settings.llm_temperature)), 3)
 
     async def draft_once(
         self,

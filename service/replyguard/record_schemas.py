@@ -11,9 +11,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-from .schemas import AttemptOut, CheckOut, Source, Usage, clean_text
+from .schemas import AttemptOut, ChangeOut, CheckOut, RevisionSource, Usage, clean_text
 
 MAX_PAGE = 200
+
+#: A reply the service drafted (`/v1/replies`), or a person's draft revised (`/v1/revisions`).
+RecordKind = Literal["reply", "revision"]
 
 
 class ReviewRecord(BaseModel):
@@ -41,17 +44,31 @@ class OutcomeRecord(BaseModel):
     recorded_at: datetime
 
 
+class RevisionRecord(BaseModel):
+    """What a revision has beyond a reply: the person's draft and how it was changed."""
+
+    draft: str = Field(description="The person's reply, as sent.")
+    kept: float = Field(description="The share of the draft's words still in the revision.")
+    changes: list[ChangeOut]
+    checks_before: list[CheckOut] = Field(description="Every check on the draft.")
+
+
 class ReplyRecord(BaseModel):
-    """Everything one `/v1/replies` call produced, as stored."""
+    """Everything one `/v1/replies` or `/v1/revisions` call produced, as stored."""
 
     id: str
+    kind: RecordKind = Field(
+        default="reply",
+        description="`reply` (drafted by the service) or `revision` (a person's draft, "
+        "revised: `reply` is the revised text, `revision` holds the draft).",
+    )
     created_at: datetime
     business_name: str
     business: dict[str, Any] = Field(description="The business profile as sent.")
     review: ReviewRecord
     options: dict[str, Any]
     reply: str
-    source: Source
+    source: RevisionSource = Field(description="`rules` only for revisions.")
     passed: bool
     language: str
     scenario: str
@@ -68,17 +85,21 @@ class ReplyRecord(BaseModel):
     sent_at: datetime | None = None
     feedback: FeedbackRecord | None = None
     outcome: OutcomeRecord | None = None
+    revision: RevisionRecord | None = Field(
+        default=None, description="The draft and its changes; null for a reply."
+    )
 
 
 class ReplySummary(BaseModel):
     id: str
+    kind: RecordKind = "reply"
     created_at: datetime
     business_name: str
     review_id: str | None
     reviewer_name: str | None
     platform: str | None
     reply: str
-    source: Source
+    source: RevisionSource
     passed: bool
     language: str
     scenario: str
@@ -176,8 +197,9 @@ class Stats(BaseModel):
     business: str | None
     since: datetime | None
     until: datetime | None
-    replies: int
+    replies: int = Field(description="Records: replies and revisions (see `by_kind`).")
     passed: int
+    by_kind: dict[str, int] = Field(description="Replies drafted, and revisions.")
     by_source: dict[str, int]
     by_scenario: dict[str, int]
     by_language: dict[str, int]

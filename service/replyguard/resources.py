@@ -52,6 +52,20 @@ def templates_file(prompts: Path, language: str) -> Path:
     return prompts / "templates" / f"{language}.yaml"
 
 
+def revise_prompt_file(prompts: Path) -> Path:
+    """What the LLM is asked when it edits a person's reply (`revisions.llm_edit`); the
+    shipped one for a business's prompts folder made before revisions existed."""
+    path = prompts / "revise.md"
+    return path if path.is_file() else prompts_dir() / "revise.md"
+
+
+def revisions_file(prompts: Path, language: str) -> Path:
+    """The phrases a revision of a person's reply adds, and how it reads one (the
+    shipped ones for a prompts folder made before revisions existed)."""
+    path = prompts / "revisions" / f"{language}.yaml"
+    return path if path.is_file() else prompts_dir() / "revisions" / f"{language}.yaml"
+
+
 def cues_file(prompts: Path, language: str) -> Path:
     """The topic, scenario and risk cues of one language."""
     return prompts / "cues" / f"{language}.yaml"

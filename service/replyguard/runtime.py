@@ -13,7 +13,8 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Literal
 
 from replyguard_checks import CheckSuite
 
@@ -26,6 +27,8 @@ from .storage.history import StoredReplies
 
 log = logging.getLogger("replyguard")
 
+ModelState = Literal["none", "loading", "ready", "failed"]
+
 
 @dataclass(frozen=True, slots=True)
 class Runtime:
@@ -34,19 +37,33 @@ class Runtime:
     model: ChatModel | None
     suite: CheckSuite
     pipeline: ReplyPipeline
+    #: The model's start (loading its weights) when it runs in the background.
+    loading: asyncio.Task[None] | None = field(default=None, compare=False)
 
     @classmethod
     async def start(
-        cls, settings: Settings, *, records: bool = True, suite: CheckSuite | None = None
+        cls,
+        settings: Settings,
+        *,
+        records: bool = True,
+        suite: CheckSuite | None = None,
+        model_in_background: bool = False,
     ) -> Runtime:
         """Open the store (with `records`; the evals keep none), build and start the
         model, and join them with the checks (the shared suite unless `suite`).
+        With `model_in_background` the model loads while the caller goes on (the
+        service answers /healthz meanwhile; a draft asked for sooner waits for it).
         Whatever was opened before a failure is closed again."""
         store = await _open_store(settings) if records else None
         model: ChatModel | None = None
+        loading: asyncio.Task[None] | None = None
         try:
             model = build_model(settings)
-            await _start(model)
+            if model_in_background and getattr(model, "start", None) is not None:
+                loading = asyncio.create_task(_start(model), name="replyguard-model-load")
+                loading.add_done_callback(_report_load)
+            else:
+                await _start(model)
             checks = suite or shared_suite()
             # Without records, `not_repeated` remembers this process's replies only.
             history = StoredReplies(store, per_business=settings.repeat_window) if store else None
@@ -57,15 +74,22 @@ class Runtime:
             except Exception:
                 log.exception("closing after a failed start")
             raise
-        return cls(settings, store, model, checks, pipeline)
+        return cls(settings, store, model, checks, pipeline, loading)
 
     @classmethod
     @asynccontextmanager
     async def open(
-        cls, settings: Settings, *, records: bool = True, suite: CheckSuite | None = None
+        cls,
+        settings: Settings,
+        *,
+        records: bool = True,
+        suite: CheckSuite | None = None,
+        model_in_background: bool = False,
     ) -> AsyncIterator[Runtime]:
         """`start`, and `close` when the block ends."""
-        runtime = await cls.start(settings, records=records, suite=suite)
+        runtime = await cls.start(
+            settings, records=records, suite=suite, model_in_background=model_in_background
+        )
         try:
             yield runtime
         finally:
@@ -86,8 +110,23 @@ class Runtime:
             raise RuntimeError("this runtime was opened without a records store")
         return self.store
 
+    @property
+    def model_state(self) -> ModelState:
+        """none (templates only), loading, ready, or failed (its drafts then fail and
+        the templates answer; the log says why)."""
+        if self.model is None:
+            return "none"
+        if self.loading is None:
+            return "ready"
+        if not self.loading.done():
+            return "loading"
+        return "failed" if self.loading.cancelled() or self.loading.exception() else "ready"
+
     async def close(self) -> None:
-        """Close the model, then the store, even when closing the model fails."""
+        """Close the model, then the store, even when closing the model fails; a load
+        still under way is waited for first (its thread cannot be stopped)."""
+        if self.loading is not None and not self.loading.done():
+            await asyncio.wait([self.loading])
         await _close(self.model, self.store)
 
 
@@ -103,6 +142,16 @@ async def _start(model: ChatModel | None) -> None:
     start = getattr(model, "start", None)
     if start is not None:
         await start()
+
+
+def _report_load(task: asyncio.Task[None]) -> None:
+    if task.cancelled():
+        return
+    error = task.exception()
+    if error is not None:
+        log.error("the model failed to load: %s", error, exc_info=error)
+    else:
+        log.info("the model is loaded")
 
 
 async def _close(model: ChatModel | None, store: Store | None) -> None:

@@ -338,6 +338,62 @@ class CheckResponse(BaseModel):
     risks: list[Risk] = Field(default_factory=list, description="Why, as in /v1/replies.")
 
 
+RevisionSource = Literal["rules", "llm", "template"]
+ChangeKind = Literal["removed", "replaced", "added", "shortened"]
+
+
+class RevisionRequest(CheckRequest):
+    """A reply a person wrote, to revise against the checks (the body of /v1/checks)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "review": _EXAMPLE_REVIEW,
+                    "business": _EXAMPLE_BUSINESS,
+                    "draft": "Dear Karen, we are sorry for any inconvenience caused. You are "
+                    "lying about the wait. The Management",
+                }
+            ]
+        }
+    )
+
+
+class ChangeOut(BaseModel):
+    check: str = Field(description="The check this change repairs.")
+    kind: ChangeKind
+    before: str = Field(description="The words taken out or replaced; empty when added.")
+    after: str = Field(description="The words put in; empty when removed.")
+
+
+class RevisionResponse(BaseModel):
+    id: str = Field(
+        description="This revision's id in the records: the key for feedback, as a reply's."
+    )
+    revised: str = Field(description="The revision; the draft itself when it passed.")
+    passed: bool = Field(description="True when the revision passed every check.")
+    language: Language
+    source: RevisionSource = Field(
+        description="Who revised: `rules` (the edits in `changes`, no LLM), `llm` (the "
+        "configured LLM edited what the rules could not fix) or `template` (nothing else "
+        "passed: a template reply replaces the draft)."
+    )
+    kept: float = Field(description="The share of the draft's words still in the revision.")
+    changes: list[ChangeOut]
+    checks_before: list[CheckOut] = Field(description="Every check on the draft.")
+    checks: list[CheckOut] = Field(description="Every check on the revision.")
+    needs_human: bool = Field(
+        default=False, description="True when a person must answer this review (escalate)."
+    )
+    risks: list[Risk] = Field(default_factory=list, description="Why, as in /v1/replies.")
+    scenario: Scenario = Field(description="The playbook scenario, as in /v1/replies.")
+    scenario_reason: str = Field(description="Why this scenario was chosen.")
+    topics: list[str] = Field(description="Problems the review names, as in /v1/replies.")
+    model: str = Field(
+        description="Who revised: the LLM's name (source `llm`), `rules` or `templates-only`."
+    )
+
+
 class FeedbackRequest(_Strict):
     """What an agent did with a reply: which suggestion, edited or not, sent when."""
 

@@ -77,6 +77,14 @@ class Settings(BaseSettings):
     )
     llm_max_tokens: int = Field(default=350, ge=16, le=4096)
     llm_temperature: float = Field(default=0.4, ge=0.0, le=2.0)
+    llm_reask_warmer: float = Field(
+        default=0.2,
+        ge=0.0,
+        le=1.0,
+        description="How much warmer each re-ask samples than the one before (up to 1.0, "
+        "or the temperature if higher): a model told its draft failed does not write it "
+        "again word for word. 0 = every attempt at llm_temperature.",
+    )
 
     local_model_path: Path | None = Field(
         default=None, description="GGUF file for provider local; default: the bundled SmolLM2."
@@ -141,8 +149,15 @@ class Settings(BaseSettings):
         default=30.0, gt=0, description="How long an open circuit skips the LLM before a probe."
     )
     log_level: str = "INFO"
-    log_format: Literal["json", "text"] = Field(
-        default="json", description="json: one JSON object a line; text: for a terminal."
+    log_format: Literal["auto", "json", "text"] = Field(
+        default="auto",
+        description="json: one JSON object a line (for log collectors); text: readable "
+        "lines; auto: text on a terminal, json otherwise.",
+    )
+    public_url: str | None = Field(
+        default=None,
+        description="Where people reach the service, for the start-up banner "
+        "(`replyguard serve` sets it from --host and --port when unset).",
     )
 
     @field_validator("llm_provider", mode="before")

@@ -21,23 +21,15 @@ import asyncio
 import logging
 import time
 
-from rapidfuzz import fuzz
-
-from .drafting import Case, Draft, Drafter, Tally
+from .drafting import Case, Draft, Drafter, Tally, comparable, same_draft
 from .llm.base import Overloaded
 
 log = logging.getLogger(__name__)
 
-#: Two drafts at least this similar (0..1, on casefolded text) count as the same draft.
-NEAR_IDENTICAL = 0.85
 #: How much warmer than the reply's own temperature the extra LLM drafts are sampled.
 WARMER = 0.3
 #: Do not start an extra LLM draft with less than this many seconds left.
 MIN_SECONDS_LEFT = 1.0
-
-
-def _comparable(text: str) -> str:
-    return " ".join(text.casefold().split())
 
 
 class _Picked:
@@ -46,24 +38,21 @@ class _Picked:
     def __init__(self, first: Draft, wanted: int) -> None:
         self.drafts = [first]
         self.wanted = wanted
-        self._seen = [_comparable(first.text)]
+        self._seen = [first.text]
 
     @property
     def full(self) -> bool:
         return len(self.drafts) >= self.wanted
 
     def is_new(self, text: str) -> bool:
-        text = _comparable(text)
-        return bool(text) and all(
-            fuzz.ratio(text, seen) / 100 < NEAR_IDENTICAL for seen in self._seen
-        )
+        return bool(comparable(text)) and not any(same_draft(text, seen) for seen in self._seen)
 
     def add(self, draft: Draft) -> bool:
         """Keep `draft` if there is room, it passed every check and it is new."""
         if self.full or not draft.passed or not self.is_new(draft.text):
             return False
         self.drafts.append(draft)
-        self._seen.append(_comparable(draft.text))
+        self._seen.append(draft.text)
         return True
 
 

@@ -159,5 +159,6 @@ def test_ten_thousand_word_drafts_every_time_end_in_a_checked_template(
     assert data["source"] == "template"
     assert data["passed"] is True
     llm_attempts = [a for a in data["attempts"] if a["source"] == "llm"]
-    assert len(llm_attempts) == 3
+    # The same rambling twice: the model repeats itself, so it is not asked a third time.
+    assert len(llm_attempts) == 2
     assert all("length" in a["failed"] for a in llm_attempts)

@@ -31,8 +31,14 @@ def test_the_page_is_served_with_its_files(client: TestClient) -> None:
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
     assert "default-src 'self'" in page.headers["content-security-policy"]
-    assert '<script src="/static/app.js"' in page.text
-    for name, kind in (("app.js", "javascript"), ("style.css", "text/css")):
+    for script in ("app.js", "diff.js", "check.js"):
+        assert f'<script src="/static/{script}"' in page.text
+    for name, kind in (
+        ("app.js", "javascript"),
+        ("diff.js", "javascript"),
+        ("check.js", "javascript"),
+        ("style.css", "text/css"),
+    ):
         asset = client.get(f"/static/{name}")
         assert asset.status_code == 200
         assert kind in asset.headers["content-type"]
@@ -49,6 +55,8 @@ def test_every_web_file_is_package_data() -> None:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     patterns = config["tool"]["setuptools"]["package-data"]["replyguard"]
     files = [p.relative_to(WEB_DIR.parent).as_posix() for p in WEB_DIR.iterdir()]
-    assert {"web/index.html", "web/app.js", "web/style.css"} <= set(files)
+    assert {"web/index.html", "web/app.js", "web/diff.js", "web/check.js", "web/style.css"} <= set(
+        files
+    )
     for name in files:
         assert any(fnmatch.fnmatch(name, pattern) for pattern in patterns), name

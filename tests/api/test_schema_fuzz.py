@@ -22,10 +22,18 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from replyguard.api import create_app
+from replyguard.checks import shared_suite
 from replyguard.settings import Settings
 
 # Hundreds of requests through the whole app: CI runs it, `make test-fast` does not.
 pytestmark = pytest.mark.slow
+
+# The app warms its checks on a background thread; hypothesis calls `ast.parse` while
+# it builds cases, and CPython 3.11 keeps the AST recursion depth per interpreter, not
+# per thread, so a warm-up importing modules at that moment breaks it ("SystemError:
+# AST constructor recursion depth mismatch"). Warm the checks first: nothing is left
+# for the thread to do.
+shared_suite()
 
 KEY = "fuzz-key-0123456789"
 EXAMPLES_PER_OPERATION = 50

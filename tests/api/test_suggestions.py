@@ -15,10 +15,10 @@ from rapidfuzz import fuzz
 from tests.support import reply_body
 
 from replyguard.api import create_app
+from replyguard.drafting import NEAR_IDENTICAL
 from replyguard.pipeline import ReplyPipeline
 from replyguard.schemas import ReplyRequest
 from replyguard.settings import Settings
-from replyguard.suggestions import NEAR_IDENTICAL
 from replyguard_checks import CORE_CHECKS, CheckContext, CheckSuite, Verdict
 from replyguard_checks.no_attack import NoAttack
 

@@ -93,3 +93,25 @@ def test_bench_checks_reports_every_language(tmp_path: Path) -> None:
             assert 0 < figures["p50_ms"] <= figures["p99_ms"]
     # A 2,000-word draft is really read, not refused on its length alone.
     assert checks["2,000 words"]["all"]["p50_ms"] > checks["120 words"]["all"]["p50_ms"]
+
+
+@pytest.mark.slow
+def test_bench_start_prints_readiness_and_memory(tmp_path: Path) -> None:
+    report = tmp_path / "bench.json"
+    result = CliRunner().invoke(
+        app, ["bench", "--part", "start", "--start-runs", "1", "--report", str(report)]
+    )
+    assert result.exit_code == 0, result.output
+    for row in (
+        "seconds from start to a ready /healthz",
+        "resident MiB when ready",
+        "resident MiB idle",
+        "resident MiB after one reply in each of 9 languages",
+        "more replies",
+    ):
+        assert row in result.output
+    start = json.loads(report.read_text())["start"]
+    assert start["errors"] == 0
+    assert start["languages"] == ["bg", "de", "en", "es", "fr", "nl", "pl", "sl", "zh"]
+    assert start["median"]["ready_s"] > 0
+    assert start["median"]["languages_mib"] > 0

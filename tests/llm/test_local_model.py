@@ -48,10 +48,13 @@ def _serve(tmp_path: Path, **env: str) -> Iterator[str]:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                answer = httpx.get(f"{base}/healthz", timeout=1)
+                # Up while the model loads; the tests want its drafts, so wait for it.
+                if answer.status_code == 200 and answer.json()["model_state"] != "loading":
                     break
             except httpx.HTTPError:
-                time.sleep(0.3)
+                pass
+            time.sleep(0.3)
             assert proc.poll() is None, (tmp_path / f"serve-{port}.log").read_text()
         else:
             pytest.fail("the service did not start in 120 s")
@@ -73,6 +76,7 @@ def test_default_provider_is_the_local_model(local_service: str) -> None:
     health = httpx.get(f"{local_service}/healthz").json()
     assert health["provider"] == "local"
     assert "SmolLM2" in health["model"]
+    assert health["model_state"] == "ready"
 
 
 def test_local_drafts_are_checked_and_the_reply_passes(local_service: str) -> None:

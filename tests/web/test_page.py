@@ -19,6 +19,9 @@ from tests.web.served import DESKTOP, PHONE, Served, new_context, screenshot
 
 from replyguard_evals.scripted_llm import ScriptedLLM
 
+# Real Chromium: CI runs these, `make test-fast` does not.
+pytestmark = pytest.mark.slow
+
 ATTACK = (
     "We find it hard to believe that you waited two hours; none of our other guests "
     "complained about the soup."
@@ -68,7 +71,8 @@ def test_suggest_edit_into_an_attack_and_see_no_attack_turn_red(
 
     page.get_by_role("button", name="Suggest reply").click()
 
-    expect(card(page, 0)).to_be_visible()
+    # The app's first reply loads the checks' models: seconds on a busy machine.
+    expect(card(page, 0)).to_be_visible(timeout=40_000)
     expect(page.locator("article.card")).to_have_count(3)
     for index in range(3):
         expect_all_green(page, index)

@@ -1,7 +1,8 @@
 """The FastAPI application factory.
 
-Heavy objects (lexicons, lemma tables, language models, the LLM) are built once in
-the lifespan, by `replyguard.runtime`, and shared by every request.
+Heavy objects (lexicons, lemma tables, language models, the LLM) are built once per
+process and shared by every request: the LLM client in the lifespan, by
+`replyguard.runtime`; the checks right after it, on a background thread.
 """
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from .. import __version__
+from ..checks import cold_suite, warm_in_background
 from ..feedback import LoggingFeedbackSink
 from ..llm.breaker import STATE_VALUES, CircuitBreaker
 from ..runtime import Runtime
 from ..settings import Settings
 from . import errors, middleware, page, records
+from .banner import banner
 from .feedback import router as feedback_router
 from .observability import configure_logging
+from .revisions import router as revisions_router
 from .routes import router
 
 log = logging.getLogger("replyguard")
@@ -31,17 +35,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Records first (the runtime's order): a service that cannot keep its replies
-        # does not start.
-        async with Runtime.open(settings, records=True) as runtime:
+        # does not start. The checks load after start-up, in the background: /healthz
+        # answers in seconds, and a request that comes sooner loads what it needs.
+        # The embedded model loads in the background too: /healthz says "loading".
+        async with Runtime.open(
+            settings, records=True, suite=cold_suite(), model_in_background=True
+        ) as runtime:
             records.attach_store(app, runtime.records)
             app.state.pipeline = runtime.pipeline
+            app.state.runtime = runtime
             if isinstance(runtime.model, CircuitBreaker):
                 breaker = runtime.model
                 app.state.metrics.watch_circuit(lambda: STATE_VALUES[breaker.state])
             middleware.warn_if_open(settings)
-            log.info(
-                "replyguard ready: provider=%s model=%s", settings.provider, settings.model_name
-            )
+            warm_in_background()
+            # One record a line, so JSON collectors get it too; the fields say it for them.
+            ready = {"provider": settings.provider, "model": settings.model_name}
+            for line in banner(settings, runtime.model_state):
+                log.info("%s", line, extra=ready)
             yield
 
     app = FastAPI(
@@ -54,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The records store replaces this sink to keep the reports (see replyguard.feedback).
     app.state.feedback_sink = LoggingFeedbackSink()
     app.include_router(router)
+    app.include_router(revisions_router)
     app.include_router(feedback_router)
     app.include_router(records.router)
     page.install(app)

@@ -16,7 +16,7 @@ from .errors import error_response
 
 router = APIRouter()
 
-#: The ids `/v1/replies` makes: uuid4 hex.
+#: The ids `/v1/replies` and `/v1/revisions` make: uuid4 hex.
 REPLY_ID = re.compile(r"[0-9a-f]{32}")
 
 
@@ -41,7 +41,9 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     responses=_ERRORS,
 )
 async def reply_feedback(
-    reply_id: Annotated[str, Path(description="The `id` of a `/v1/replies` response.")],
+    reply_id: Annotated[
+        str, Path(description="The `id` of a `/v1/replies` or `/v1/revisions` response.")
+    ],
     body: FeedbackRequest,
     request: Request,
 ) -> FeedbackResponse | JSONResponse:

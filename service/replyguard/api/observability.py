@@ -72,17 +72,24 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_logging(level: str, fmt: str = "json", stream: IO[str] | None = None) -> None:
-    """Root logging for `replyguard serve`: one handler, request ids on every line.
+    """Root logging for `replyguard serve`: one handler, request ids on every line;
+    `fmt` json, text, or auto (text when the stream is a terminal).
 
     uvicorn is run with `log_config=None`, so its own loggers end up here too.
     """
-    handler = logging.StreamHandler(stream or sys.stderr)
+    out = stream or sys.stderr
+    handler = logging.StreamHandler(out)
     handler.addFilter(RequestIdFilter())
+    if fmt == "auto":
+        # People starting the service in a terminal read the lines; collectors parse them.
+        fmt = "text" if out.isatty() else "json"
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(
-            logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+            logging.Formatter(
+                "%(asctime)s %(levelname)-7s [%(request_id)s] %(message)s", datefmt="%H:%M:%S"
+            )
         )
     root = logging.getLogger()
     for old in list(root.handlers):

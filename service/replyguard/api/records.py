@@ -23,6 +23,7 @@ from ..record_schemas import (
     FollowUpPage,
     OutcomeRecord,
     OutcomeRequest,
+    RecordKind,
     ReplyPage,
     ReplyRecord,
     SentRequest,
@@ -30,8 +31,17 @@ from ..record_schemas import (
     Stats,
     TopicStats,
 )
-from ..schemas import ErrorBody, FeedbackRequest, Language, ReplyRequest, ReplyResponse, Scenario
-from ..schemas import Source as SourceName
+from ..schemas import (
+    ErrorBody,
+    FeedbackRequest,
+    Language,
+    ReplyRequest,
+    ReplyResponse,
+    RevisionRequest,
+    RevisionResponse,
+    Scenario,
+)
+from ..schemas import RevisionSource as SourceName
 from ..storage import InvalidCursor, ReplyFilter, Store
 from .deps import PipelineDep
 from .errors import error_response
@@ -71,6 +81,14 @@ async def record_reply(
     await in_thread(store.save_reply, body, reply, duration_ms=duration_ms)
 
 
+async def record_revision(
+    store: Store, body: RevisionRequest, revision: RevisionResponse, started: float
+) -> None:
+    """Keep the revision before it is returned, as `record_reply` keeps a reply."""
+    duration_ms = (time.perf_counter() - started) * 1000
+    await in_thread(store.save_revision, body, revision, duration_ms=duration_ms)
+
+
 class StoreFeedbackSink:
     """Keeps each agent's report with its reply; `sent_at` starts the follow-up."""
 
@@ -104,7 +122,10 @@ _BAD_QUERY: dict[int | str, dict[str, Any]] = {
     **_STORE_DOWN,
 }
 
-ReplyId = Annotated[str, Path(max_length=64, description="The `id` of a `/v1/replies` response.")]
+ReplyId = Annotated[
+    str,
+    Path(max_length=64, description="The `id` of a `/v1/replies` or `/v1/revisions` response."),
+]
 Business = Annotated[
     str | None,
     Query(max_length=200, description="Business name (case and spacing do not matter)."),
@@ -144,10 +165,14 @@ async def list_replies(
     ] = None,
     review_id: Annotated[str | None, Query(max_length=200, description="The CRM's id.")] = None,
     passed: Annotated[bool | None, Query(description="The returned reply passed.")] = None,
+    kind: Annotated[
+        RecordKind | None, Query(description="`reply` or `revision`; both by default.")
+    ] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> ReplyPage | JSONResponse:
-    """Stored replies, newest first, filtered; page on with `cursor` = `next_cursor`."""
+    """Stored replies and revisions, newest first, filtered; page on with `cursor` =
+    `next_cursor`."""
     filters = ReplyFilter(
         business=business,
         since=since,
@@ -159,6 +184,7 @@ async def list_replies(
         topic=topic,
         review_id=review_id,
         passed=passed,
+        kind=kind,
     )
     try:
         return await in_thread(store.list_replies, filters, limit=limit, cursor=cursor)

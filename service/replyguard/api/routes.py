@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
+from ..checks import warmed
 from ..llm.breaker import CircuitBreaker
 from ..schemas import CheckRequest, CheckResponse, ErrorBody, ReplyRequest, ReplyResponse
 from .deps import MetricsDep, PipelineDep
@@ -22,9 +23,13 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 @router.get("/healthz", tags=["service"])
-async def healthz(pipeline: PipelineDep) -> dict[str, Any]:
+async def healthz(pipeline: PipelineDep, request: Request) -> dict[str, Any]:
     """Liveness, which LLM is in use, and its circuit breaker: `status` is "degraded"
-    while the circuit is open (replies come from templates until a probe passes)."""
+    while the circuit is open (replies come from templates until a probe passes).
+    `checks_warm` is false for the first seconds while the checks load in the
+    background; replies are already correct then, only slower. `model_state` is
+    "loading" while the embedded model reads its weights (replies wait for it, or come
+    from templates when their time runs out)."""
     breaker = pipeline.model if isinstance(pipeline.model, CircuitBreaker) else None
     circuit = breaker.snapshot() if breaker else None
     return {
@@ -33,6 +38,8 @@ async def healthz(pipeline: PipelineDep) -> dict[str, Any]:
         "model": pipeline.model.name if pipeline.model else "templates-only",
         "max_attempts": pipeline.settings.max_attempts,
         "checks": pipeline.suite.names,
+        "checks_warm": warmed(),
+        "model_state": request.app.state.runtime.model_state,
         "llm_circuit": circuit,
         "auth": "api_keys" if pipeline.settings.api_keys else "open",
     }

@@ -28,6 +28,7 @@ class ReplyFilter:
     topic: str | None = None
     review_id: str | None = None
     passed: bool | None = None
+    kind: str | None = None
 
 
 def conditions(filters: ReplyFilter) -> list[ColumnElement[bool]]:
@@ -48,6 +49,8 @@ def conditions(filters: ReplyFilter) -> list[ColumnElement[bool]]:
         found.append(Reply.review_id == filters.review_id)
     if filters.passed is not None:
         found.append(Reply.passed.is_(filters.passed))
+    if filters.kind:
+        found.append(Reply.kind == filters.kind)
     if filters.failed_check:
         found.append(
             Reply.id.in_(

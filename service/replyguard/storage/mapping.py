@@ -2,8 +2,9 @@
 
 Which field is kept in which column is derived once, from the two sides' names: a field
 is kept in the column of the same name, except a review's fields, kept in the reply's
-`review_*` columns (`REVIEW_COLUMNS`). A column added to a table under the name of a
-schema field is then written and read back with no change here.
+`review_*` columns (`REVIEW_COLUMNS`), and a revision's text, kept in the reply's
+`reply` column. A column added to a table under the name of a schema field is then
+written and read back with no change here.
 """
 
 from __future__ import annotations
@@ -23,9 +24,17 @@ from ..record_schemas import (
     ReplyRecord,
     ReplySummary,
     ReviewRecord,
+    RevisionRecord,
 )
-from ..schemas import AttemptOut, ReplyRequest, ReplyResponse, Usage
-from .models import Attempt, Base, FailedCheck, Feedback, Outcome, Reply, ReplyTopic
+from ..schemas import (
+    AttemptOut,
+    ReplyRequest,
+    ReplyResponse,
+    RevisionRequest,
+    RevisionResponse,
+    Usage,
+)
+from .models import Attempt, Base, FailedCheck, Feedback, Outcome, Reply, ReplyTopic, Revision
 
 #: Where a review's fields are kept: in the reply's row, named for the review.
 REVIEW_COLUMNS = {
@@ -67,6 +76,13 @@ def review_aliases(*fields: str) -> dict[str, str]:
 REVIEW = columns_for(ReviewRecord, Reply, REVIEW_COLUMNS)
 #: What the reply's row takes from the response; the review's columns come from the request.
 RESPONSE = columns_for(ReplyResponse, Reply, without=REVIEW_COLUMNS.values())
+#: What a revision's reply row takes from its response: the revised text is its reply.
+REVISED = columns_for(
+    RevisionResponse, Reply, {"revised": "reply"}, without=REVIEW_COLUMNS.values()
+)
+#: What its `revisions` row takes from the response; the draft comes from the request.
+REVISION_RESPONSE = columns_for(RevisionResponse, Revision)
+REVISION = columns_for(RevisionRecord, Revision)
 USAGE = columns_for(Usage, Reply)
 ATTEMPT = columns_for(AttemptOut, Attempt)
 FEEDBACK = columns_for(FeedbackRecord, Feedback)
@@ -94,23 +110,47 @@ def copy_into(row: Base, body: BaseModel, columns: Mapping[str, str]) -> None:
         setattr(row, column, getattr(body, field))
 
 
-# -- writing: one `/v1/replies` call as rows --------------------------------------
-def reply_rows(
-    request: ReplyRequest, response: ReplyResponse, *, created: datetime, duration_ms: float
-) -> list[tuple[type[Base], list[dict[str, Any]]]]:
-    """Every row one call keeps, table by table, parents first (for bulk INSERTs)."""
+# -- writing: one `/v1/replies` or `/v1/revisions` call as rows -------------------
+Rows = list[tuple[type[Base], list[dict[str, Any]]]]
+
+
+def _case_columns(request: ReplyRequest | RevisionRequest) -> dict[str, Any]:
+    """The reply row's columns that come from the request: review, business, options."""
     review, business = request.review, request.business
-    key = business_key(business.name)
-    reply = {
-        **to_columns(response, RESPONSE),
+    return {
         **to_columns(review, REVIEW),
-        **to_columns(response.usage, USAGE),
-        "created_at": created,
-        "business_key": key,
+        "business_key": business_key(business.name),
         "business_name": business.name,
         "business": business.model_dump(mode="json"),
         "review_key": review_key(review.id, review.text),
         "options": request.options.model_dump(mode="json"),
+    }
+
+
+def _topic_rows(reply_id: str, topics: list[str], key: str, created: datetime) -> list[Any]:
+    return [
+        {
+            "reply_id": reply_id,
+            "topic": topic,
+            "position": i,
+            "business_key": key,
+            "created_at": created,
+        }
+        for i, topic in enumerate(dict.fromkeys(topics))
+    ]
+
+
+def reply_rows(
+    request: ReplyRequest, response: ReplyResponse, *, created: datetime, duration_ms: float
+) -> Rows:
+    """Every row one call keeps, table by table, parents first (for bulk INSERTs)."""
+    case = _case_columns(request)
+    reply = {
+        **to_columns(response, RESPONSE),
+        **case,
+        **to_columns(response.usage, USAGE),
+        "kind": "reply",
+        "created_at": created,
         "duration_ms": round(duration_ms, 2),
     }
     attempts = [
@@ -119,17 +159,47 @@ def reply_rows(
     ]
     failed = dict.fromkeys(name for a in response.attempts for name in a.failed)
     failures = [{"reply_id": response.id, "name": name} for name in failed]
-    topics = [
-        {
-            "reply_id": response.id,
-            "topic": topic,
-            "position": i,
-            "business_key": key,
-            "created_at": created,
-        }
-        for i, topic in enumerate(dict.fromkeys(response.topics))
-    ]
+    topics = _topic_rows(response.id, response.topics, case["business_key"], created)
     return [(Reply, [reply]), (Attempt, attempts), (FailedCheck, failures), (ReplyTopic, topics)]
+
+
+def revision_rows(
+    request: RevisionRequest,
+    response: RevisionResponse,
+    *,
+    created: datetime,
+    duration_ms: float,
+) -> Rows:
+    """Every row one revision keeps, parents first: a reply row of kind "revision" (no
+    attempts, no tokens counted), its `revisions` row, the checks the draft or the
+    revision failed, and the review's topics."""
+    case = _case_columns(request)
+    reply = {
+        **to_columns(response, REVISED),
+        **case,
+        "kind": "revision",
+        "suggestions": [],
+        "prompt_tokens": 0,
+        "completion_tokens": 0,
+        "created_at": created,
+        "duration_ms": round(duration_ms, 2),
+    }
+    revision = {
+        "reply_id": response.id,
+        "draft": request.draft,
+        **to_columns(response, REVISION_RESPONSE),
+    }
+    failed = dict.fromkeys(
+        c.name for c in [*response.checks_before, *response.checks] if not c.passed
+    )
+    failures = [{"reply_id": response.id, "name": name} for name in failed]
+    topics = _topic_rows(response.id, response.topics, case["business_key"], created)
+    return [
+        (Reply, [reply]),
+        (Revision, [revision]),
+        (FailedCheck, failures),
+        (ReplyTopic, topics),
+    ]
 
 
 # -- reading: rows as bodies ------------------------------------------------------
@@ -151,8 +221,13 @@ def outcome_record(row: Outcome) -> OutcomeRecord:
     return OutcomeRecord.model_validate(from_columns(row, OUTCOME))
 
 
+def revision_record(row: Revision) -> RevisionRecord:
+    return RevisionRecord.model_validate(from_columns(row, REVISION))
+
+
 def record(row: Reply) -> ReplyRecord:
-    """The whole record; needs the row's attempts, topics, failures, feedback, outcome."""
+    """The whole record; needs the row's attempts, topics, failures, feedback, outcome
+    and revision."""
     return ReplyRecord.model_validate(
         {
             **from_columns(row, RECORD),
@@ -163,6 +238,7 @@ def record(row: Reply) -> ReplyRecord:
             "usage": Usage.model_validate(from_columns(row, USAGE)),
             "feedback": None if row.feedback is None else feedback_record(row.feedback),
             "outcome": None if row.outcome is None else outcome_record(row.outcome),
+            "revision": None if row.revision is None else revision_record(row.revision),
         }
     )
 

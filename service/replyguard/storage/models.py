@@ -1,6 +1,8 @@
 """The tables: one reply per `/v1/replies` call, with its attempts, the checks its
 attempts failed, the topics its review names, the agent's feedback and the follow-up's
-outcome.
+outcome. A `/v1/revisions` call is a reply too (`kind` "revision"), so feedback and
+follow-ups work on it unchanged; what only a revision has (the person's draft, the
+changes) is its `revisions` row.
 
 Columns that lists and statistics filter on (business, date, source, scenario, failed
 check, topic) are real columns with indexes; what is only ever read back whole (the
@@ -105,6 +107,8 @@ class Reply(Base):
     duration_ms: Mapped[float] = mapped_column(Float)
     #: When the reply was posted (feedback's `sent_at`, or marked sent); starts the follow-up.
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
+    #: "reply" (drafted by the service) or "revision" (a person's draft, revised).
+    kind: Mapped[str] = mapped_column(String(16), server_default="reply", index=True)
 
     attempts: Mapped[list[Attempt]] = relationship(
         back_populates="reply",
@@ -122,6 +126,9 @@ class Reply(Base):
         cascade="all, delete-orphan", passive_deletes=True
     )
     outcome: Mapped[Outcome | None] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+    revision: Mapped[Revision | None] = relationship(
         cascade="all, delete-orphan", passive_deletes=True
     )
 
@@ -148,8 +155,26 @@ class Attempt(Base):
     reply: Mapped[Reply] = relationship(back_populates="attempts")
 
 
+class Revision(Base):
+    """What a revision has beyond a reply: the person's draft and how it was changed.
+
+    For a revision, `replies.reply` is the revised text and `replies.checks` its checks.
+    """
+
+    __tablename__ = "revisions"
+
+    reply_id: Mapped[str] = mapped_column(
+        ForeignKey("replies.id", ondelete="CASCADE"), primary_key=True
+    )
+    draft: Mapped[str] = mapped_column(Text)
+    kept: Mapped[float] = mapped_column(Float)
+    changes: Mapped[list[Any]]
+    checks_before: Mapped[list[Any]]
+
+
 class FailedCheck(Base):
-    """A check that at least one attempt of the reply failed (for filters and counts)."""
+    """A check that at least one attempt of the reply failed, or a revision's draft or
+    revision failed (for filters and counts)."""
 
     __tablename__ = "failed_checks"
 

@@ -27,6 +27,7 @@ _WHOLE = (
     selectinload(Reply.failures),
     selectinload(Reply.feedback),
     selectinload(Reply.outcome),
+    selectinload(Reply.revision),
 )
 
 

@@ -99,6 +99,7 @@ def stats(
                 func.coalesce(func.sum(_as_int(Outcome.rating_updated)), 0),
             ).where(Outcome.reply_id.in_(ids))
         ).one()
+        by_kind = grouped(session, Reply.kind)
         by_source = grouped(session, Reply.source)
         by_scenario = grouped(session, Reply.scenario)
         by_language = grouped(session, Reply.language)
@@ -108,6 +109,7 @@ def stats(
         until=until,
         replies=int(total),
         passed=int(passed),
+        by_kind=by_kind,
         by_source=by_source,
         by_scenario=by_scenario,
         by_language=by_language,

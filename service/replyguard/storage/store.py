@@ -1,7 +1,7 @@
 """The records store: every reply kept, with what came of it.
 
-Synchronous SQLAlchemy; the API calls it in a worker thread. A reply is written in one
-transaction with its attempts, failed checks and topics, so a record is either whole
+Synchronous SQLAlchemy; the API calls it in a worker thread. A reply (or a revision) is written
+in one transaction with its attempts, failed checks and topics, so a record is either whole
 or absent. Any database failure surfaces as `StoreUnavailable`: nothing is dropped
 silently.
 
@@ -25,7 +25,7 @@ from ..record_schemas import (
     Stats,
     TopicStats,
 )
-from ..schemas import ReplyRequest, ReplyResponse
+from ..schemas import ReplyRequest, ReplyResponse, RevisionRequest, RevisionResponse
 from . import migrate, queries, stats, writes
 from .clock import as_utc, now
 from .cursors import InvalidCursor
@@ -83,6 +83,19 @@ class Store:
     ) -> None:
         """Keep one `/v1/replies` call whole: reply, attempts, failed checks, topics."""
         writes.save_reply(
+            self._db, request, response, duration_ms=duration_ms, created_at=created_at
+        )
+
+    def save_revision(
+        self,
+        request: RevisionRequest,
+        response: RevisionResponse,
+        *,
+        duration_ms: float,
+        created_at: datetime | None = None,
+    ) -> None:
+        """Keep one `/v1/revisions` call whole, as a record of kind "revision"."""
+        writes.save_revision(
             self._db, request, response, duration_ms=duration_ms, created_at=created_at
         )
 

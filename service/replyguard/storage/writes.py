@@ -1,4 +1,5 @@
-"""Writing: a reply whole, then what the agent and the follow-up report about it.
+"""Writing: a reply or a revision whole, then what the agent and the follow-up report
+about it.
 
 Each function is one transaction. A report about a reply locks the reply's row first,
 so concurrent reports about one reply apply one after the other.
@@ -12,7 +13,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ..record_schemas import FeedbackRecord, OutcomeRecord, OutcomeRequest
-from ..schemas import ReplyRequest, ReplyResponse
+from ..schemas import ReplyRequest, ReplyResponse, RevisionRequest, RevisionResponse
 from . import mapping
 from .clock import as_utc, now
 from .models import Feedback, Outcome, Reply
@@ -30,9 +31,29 @@ def save_reply(
     """Keep one `/v1/replies` call whole: reply, attempts, failed checks, topics."""
     created = as_utc(created_at) if created_at else now()
     tables = mapping.reply_rows(request, response, created=created, duration_ms=duration_ms)
+    _insert_all(db, tables, "save the reply")
+
+
+def save_revision(
+    db: Sessions,
+    request: RevisionRequest,
+    response: RevisionResponse,
+    *,
+    duration_ms: float,
+    created_at: datetime | None = None,
+) -> None:
+    """Keep one `/v1/revisions` call whole: its reply row, draft and changes, the
+    checks failed, topics."""
+    created = as_utc(created_at) if created_at else now()
+    tables = mapping.revision_rows(request, response, created=created, duration_ms=duration_ms)
+    _insert_all(db, tables, "save the revision")
+
+
+def _insert_all(db: Sessions, tables: mapping.Rows, doing: str) -> None:
+    """One transaction: every row or none."""
     # Bulk INSERTs, not ORM objects: the unit of work costs more CPU than the rest
     # of a request's bookkeeping, and a new reply has nothing to track.
-    with db.writing("save the reply") as session:
+    with db.writing(doing) as session:
         for model, rows in tables:
             if rows:
                 session.execute(insert(model), rows)

@@ -358,6 +358,38 @@
     return "No LLM draft passed every check (" + llm.length + " tried), so these drafts come from templates.";
   }
 
+  // -- check badges (drafts and "Check my reply") ----------------------------------
+  function renderBadges(list, failures, checks) {
+    list.replaceChildren();
+    failures.replaceChildren();
+    for (const check of checks) {
+      const item = document.createElement("li");
+      item.className = "check " + (check.passed ? "pass" : "fail");
+      item.dataset.check = check.name;
+      item.dataset.state = check.passed ? "pass" : "fail";
+      item.title = check.message;
+      const mark = document.createElement("span");
+      mark.setAttribute("aria-hidden", "true");
+      mark.className = "mark";
+      mark.textContent = check.passed ? "✓" : "✗";
+      const name = document.createElement("span");
+      name.textContent = CHECK_LABELS[check.name] || check.name.replace(/_/g, " ");
+      const state = document.createElement("span");
+      state.className = "visually-hidden";
+      state.textContent = check.passed ? ": passed" : ": failed";
+      item.append(mark, name, state);
+      list.append(item);
+      if (!check.passed) {
+        const failure = document.createElement("li");
+        failure.dataset.check = check.name;
+        const strong = document.createElement("strong");
+        strong.textContent = (CHECK_LABELS[check.name] || check.name) + ": ";
+        failure.append(strong, document.createTextNode(check.message));
+        failures.append(failure);
+      }
+    }
+  }
+
   // -- one draft -----------------------------------------------------------------
   class DraftCard {
     constructor(suggestion, index, total) {
@@ -459,34 +491,7 @@
 
     render(checks, passed) {
       this.passed = passed;
-      this.checks.replaceChildren();
-      this.failures.replaceChildren();
-      for (const check of checks) {
-        const item = document.createElement("li");
-        item.className = "check " + (check.passed ? "pass" : "fail");
-        item.dataset.check = check.name;
-        item.dataset.state = check.passed ? "pass" : "fail";
-        item.title = check.message;
-        const mark = document.createElement("span");
-        mark.setAttribute("aria-hidden", "true");
-        mark.className = "mark";
-        mark.textContent = check.passed ? "✓" : "✗";
-        const name = document.createElement("span");
-        name.textContent = CHECK_LABELS[check.name] || check.name.replace(/_/g, " ");
-        const state = document.createElement("span");
-        state.className = "visually-hidden";
-        state.textContent = check.passed ? ": passed" : ": failed";
-        item.append(mark, name, state);
-        this.checks.append(item);
-        if (!check.passed) {
-          const failure = document.createElement("li");
-          failure.dataset.check = check.name;
-          const strong = document.createElement("strong");
-          strong.textContent = (CHECK_LABELS[check.name] || check.name) + ": ";
-          failure.append(strong, document.createTextNode(check.message));
-          this.failures.append(failure);
-        }
-      }
+      renderBadges(this.checks, this.failures, checks);
       const failed = checks.filter((c) => !c.passed).length;
       this.element.dataset.passed = passed ? "true" : "false";
       this.verdict.className = "verdict " + (passed ? "pass" : "fail");
@@ -663,6 +668,12 @@
     if (event.target.hasAttribute("aria-invalid")) markInvalid(event.target.id, false);
   });
   for (const input of profileInputs) input.addEventListener("input", saveProfile);
+
+  // What check.js ("Check my reply") shares with the drafts.
+  window.replyguard = Object.freeze({
+    api, reviewFromForm, businessFromForm, optionsFromForm, missingField, focusField,
+    clearInvalid, profileComplete, renderBadges, CHECK_LABELS, RECHECK_MS,
+  });
 
   loadProfile();
   const autoSuggest = prefill();
