@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from replyguard.drafting import same_draft
 from replyguard.settings import Settings
 from replyguard_evals.scripted_llm import ScriptedLLM
 
@@ -85,3 +86,15 @@ def llm_settings(base_url: str = "http://127.0.0.1:9/v1", **overrides: Any) -> S
 def scripted_settings(llm: ScriptedLLM, **overrides: Any) -> Settings:
     """Settings that point the service at the scripted server."""
     return llm_settings(llm.base_url, **overrides)
+
+
+def asking(count: int, **review: Any) -> dict[str, Any]:
+    """A POST /v1/replies body that asks for `count` suggestions."""
+    return reply_body(**review) | {"options": {"suggestions": count}}
+
+
+def assert_distinct(texts: list[str]) -> None:
+    """No two of `texts` are the same draft (`replyguard.drafting.same_draft`)."""
+    for i, a in enumerate(texts):
+        for b in texts[i + 1 :]:
+            assert not same_draft(a, b), (a, b)

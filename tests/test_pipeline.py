@@ -11,11 +11,17 @@ import asyncio
 from typing import Any
 
 import pytest
-from rapidfuzz import fuzz
 from tests.fakes import Call, FakeChatModel, Hang
-from tests.support import ATTACK_DRAFT, GENERIC_DRAFT, GOOD_DRAFT, llm_settings, reply_body
+from tests.support import (
+    ATTACK_DRAFT,
+    GENERIC_DRAFT,
+    GOOD_DRAFT,
+    asking,
+    assert_distinct,
+    llm_settings,
+    reply_body,
+)
 
-from replyguard.drafting import NEAR_IDENTICAL
 from replyguard.llm.base import ChatModel, LLMError, Message
 from replyguard.pipeline import ReplyPipeline
 from replyguard.schemas import CheckRequest, ReplyRequest
@@ -51,16 +57,6 @@ def reply(pipeline: ReplyPipeline, body: dict[str, Any]) -> dict[str, Any]:
     """The response as the API would send it."""
     response = asyncio.run(pipeline.reply(ReplyRequest.model_validate(body)))
     return response.model_dump(mode="json")
-
-
-def asking(count: int, **review: Any) -> dict[str, Any]:
-    return reply_body(**review) | {"options": {"suggestions": count}}
-
-
-def assert_distinct(texts: list[str]) -> None:
-    for i, a in enumerate(texts):
-        for b in texts[i + 1 :]:
-            assert fuzz.ratio(a.casefold(), b.casefold()) / 100 < NEAR_IDENTICAL
 
 
 # -- re-ask and fallback -----------------------------------------------------------
@@ -117,8 +113,8 @@ def test_llm_that_never_passes_ends_in_a_checked_template(
     assert [a["source"] for a in data["attempts"]] == ["llm", "llm", "llm", "template"]
     assert [bool(a["failed"]) for a in data["attempts"][:3]] == [True, True, True]
     assert len(model.calls) == 3
-    # Each re-ask samples warmer than the draft it follows (0.4, then 0.2 a step).
-    assert [c.temperature for c in model.calls] == [0.4, 0.6, 0.8]
+    # By default every attempt samples at the configured temperature.
+    assert [c.temperature for c in model.calls] == [0.4, 0.4, 0.4]
     text = data["reply"]
     assert text.startswith("Dear Karen Miller,")
     assert "Anna Kowalska" in text
@@ -141,11 +137,17 @@ def test_a_model_that_repeats_a_rejected_draft_is_not_asked_again(
     assert data["passed"] is True
 
 
-def test_a_failed_call_does_not_warm_the_next_attempt(
-    pipeline: ReplyPipeline, model: FakeChatModel
+def test_warmer_reasks_step_up_after_rejected_drafts_only(
+    model: FakeChatModel, suite: CheckSuite
 ) -> None:
-    model.script(LLMError("scripted failure"), GENERIC_DRAFT, GOOD_DRAFT)
+    """With `llm_reask_warmer`, each re-ask after a rejected draft samples a step
+    warmer; a failed call (no draft) does not count as one."""
+    pipeline = ReplyPipeline(llm_settings(llm_reask_warmer=0.2), model, suite)
+    model.script(GENERIC_DRAFT, ATTACK_DRAFT, GENERIC_DRAFT.replace("Dear", "Hello"))
     reply(pipeline, reply_body())
+    assert [c.temperature for c in model.calls] == [0.4, 0.6, 0.8]
+    model.script(LLMError("scripted failure"), GENERIC_DRAFT, GOOD_DRAFT)
+    reply(pipeline, reply_body(text="The room was noisy and the shower was cold."))
     assert [c.temperature for c in model.calls] == [0.4, 0.4, 0.6]
 
 

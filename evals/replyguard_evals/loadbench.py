@@ -19,7 +19,6 @@ import contextlib
 import itertools
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,7 +26,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import aiohttp
 import psutil
@@ -38,9 +37,9 @@ from replyguard.pipeline import clean_draft
 from replyguard.runtime import Runtime
 
 from .dataset import EvalCase, load_cases
+from .served import serve, stop
 
 MODEL = "scripted-model"
-READY_TIMEOUT_S = 180.0
 MiB = 1024 * 1024
 
 Check = Callable[[int, bytes], bool]
@@ -210,24 +209,6 @@ async def closed_loop(
 
 
 # -- processes ----------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _stop(process: subprocess.Popen[Any]) -> None:
-    """SIGTERM, then SIGKILL; the service's workers go with their supervisor."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
-
-
 @contextlib.contextmanager
 def scripted_llm(
     latency: float, answers: list[tuple[str, str]], folder: Path
@@ -249,7 +230,7 @@ def scripted_llm(
             raise RuntimeError(f"the scripted LLM did not start: {line!r}")
         yield f"http://127.0.0.1:{line[1]}/v1", process
     finally:
-        _stop(process)
+        stop(process)
 
 
 def service_env(llm_url: str, folder: Path) -> dict[str, str]:
@@ -270,38 +251,8 @@ def service(
     llm_url: str, folder: Path, workers: int = 1
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """`replyguard serve` on a free port with a throwaway SQLite file, ready to use."""
-    port = _free_port()
-    log: IO[bytes] = (folder / "service.log").open("wb")
-    command = [sys.executable, "-m", "replyguard.cli", "serve", "--port", str(port)]
-    if workers > 1:
-        command += ["--workers", str(workers)]
-    process = subprocess.Popen(command, env=service_env(llm_url, folder), stdout=log, stderr=log)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        _wait_ready(base, process, folder / "service.log")
-        yield base, process
-    finally:
-        _stop(process)
-        log.close()
-
-
-def _wait_ready(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    import urllib.error
-    import urllib.request
-
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            tail = log.read_text(errors="replace")[-2000:]
-            raise RuntimeError(f"the service exited with {process.returncode}:\n{tail}")
-        with (
-            contextlib.suppress(OSError, urllib.error.URLError),
-            urllib.request.urlopen(base + "/healthz", timeout=2) as answer,
-        ):
-            if answer.status == 200:
-                return
-        time.sleep(0.25)
-    raise RuntimeError(f"the service was not ready within {READY_TIMEOUT_S:g}s")
+    with serve(service_env(llm_url, folder), folder, workers=workers) as served:
+        yield served
 
 
 def _tree(pid: int) -> Iterator[psutil.Process]:

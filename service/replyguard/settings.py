@@ -78,12 +78,12 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(default=350, ge=16, le=4096)
     llm_temperature: float = Field(default=0.4, ge=0.0, le=2.0)
     llm_reask_warmer: float = Field(
-        default=0.2,
+        default=0.0,
         ge=0.0,
         le=1.0,
         description="How much warmer each re-ask samples than the one before (up to 1.0, "
-        "or the temperature if higher): a model told its draft failed does not write it "
-        "again word for word. 0 = every attempt at llm_temperature.",
+        "or the temperature if higher). Off by default: with the embedded model, more "
+        "varied re-asks let more poor drafts through the checks (README).",
     )
 
     local_model_path: Path | None = Field(

@@ -11,26 +11,14 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from rapidfuzz import fuzz
-from tests.support import reply_body
+from tests.support import asking, assert_distinct, reply_body
 
 from replyguard.api import create_app
-from replyguard.drafting import NEAR_IDENTICAL
 from replyguard.pipeline import ReplyPipeline
 from replyguard.schemas import ReplyRequest
 from replyguard.settings import Settings
 from replyguard_checks import CORE_CHECKS, CheckContext, CheckSuite, Verdict
 from replyguard_checks.no_attack import NoAttack
-
-
-def asking(count: int, **review: Any) -> dict[str, Any]:
-    return reply_body(**review) | {"options": {"suggestions": count}}
-
-
-def assert_distinct(texts: list[str]) -> None:
-    for i, a in enumerate(texts):
-        for b in texts[i + 1 :]:
-            assert fuzz.ratio(a.casefold(), b.casefold()) / 100 < NEAR_IDENTICAL
 
 
 def own_records(folder: Path) -> dict[str, Any]:
