@@ -8,7 +8,11 @@ the checks the tests rely on.
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from replyguard.drafting import same_draft
 from replyguard.settings import Settings
@@ -98,3 +102,29 @@ def assert_distinct(texts: list[str]) -> None:
     for i, a in enumerate(texts):
         for b in texts[i + 1 :]:
             assert not same_draft(a, b), (a, b)
+
+
+#: The repository, for tests that read every data file.
+ROOT = Path(__file__).resolve().parents[1]
+#: Where the repository's texts are: corpora and eval cases, check data, prompts.
+TEXT_FOLDERS = ("evals", "guardrails/replyguard_checks/data", "prompts")
+
+
+def _strings(node: object) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(key)
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _strings(item)
+
+
+def repo_texts() -> Iterator[str]:
+    """Every string of every YAML file in `TEXT_FOLDERS`: what equivalence tests run
+    both the old and the new way."""
+    for folder in TEXT_FOLDERS:
+        for path in sorted((ROOT / folder).rglob("*.y*ml")):
+            yield from _strings(yaml.safe_load(path.read_text(encoding="utf-8")))

@@ -6,33 +6,18 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import jieba
 import pytest
-import yaml
+from tests.support import repo_texts
 
 from replyguard_checks.jieba_table import MappedFrequencies, build, mapped, tokenizer
 
 # Every Chinese text and every dictionary entry both ways: an equivalence proof, slow.
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[2]
-TEXT_FOLDERS = ("evals", "guardrails/replyguard_checks/data", "prompts")
 HAN = re.compile("[\u3400-\u9fff]")
-
-
-def _strings(node: object) -> Iterator[str]:
-    if isinstance(node, str):
-        yield node
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            yield from _strings(key)
-            yield from _strings(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _strings(item)
 
 
 @pytest.fixture(scope="module")
@@ -44,13 +29,7 @@ def own() -> jieba.Tokenizer:
 
 
 def test_every_chinese_text_is_cut_as_jieba_cuts_it(own: jieba.Tokenizer) -> None:
-    texts = {
-        text
-        for folder in TEXT_FOLDERS
-        for path in sorted((ROOT / folder).rglob("*.y*ml"))
-        for text in _strings(yaml.safe_load(path.read_text(encoding="utf-8")))
-        if HAN.search(text)
-    }
+    texts = {text for text in repo_texts() if HAN.search(text)}
     assert len(texts) > 300
     mapped = tokenizer()
     assert isinstance(mapped.FREQ, MappedFrequencies)

@@ -5,13 +5,12 @@ dictionary's keys (and those keys' inflections one letter off)."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import simplemma
-import yaml
 from simplemma.strategies.dictionaries import DEFAULT_DICTIONARY_FACTORY
+from tests.support import repo_texts
 
 from replyguard_checks import SUPPORTED_LANGUAGES, words
 from replyguard_checks.lemma_tables import MappedTries, build, lemmatizer, trie_path
@@ -19,29 +18,13 @@ from replyguard_checks.lemma_tables import MappedTries, build, lemmatizer, trie_
 # Every word of every corpus through both lemmatisers: an equivalence proof, slow.
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[2]
-TEXT_FOLDERS = ("evals", "guardrails/replyguard_checks/data", "prompts")
 LANGUAGES = [code for code in SUPPORTED_LANGUAGES if code != "zh"]
-
-
-def _strings(node: object) -> Iterator[str]:
-    if isinstance(node, str):
-        yield node
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            yield from _strings(key)
-            yield from _strings(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _strings(item)
 
 
 def _corpus_words() -> set[str]:
     found: set[str] = set()
-    for folder in TEXT_FOLDERS:
-        for path in sorted((ROOT / folder).rglob("*.y*ml")):
-            for text in _strings(yaml.safe_load(path.read_text(encoding="utf-8"))):
-                found.update(words(text.casefold()))
+    for text in repo_texts():
+        found.update(words(text.casefold()))
     return found
 
 
