@@ -14,15 +14,12 @@ dictionary in memory as usual (same words, more memory).
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
 import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -30,7 +27,7 @@ from typing import Any
 import jieba
 import marisa_trie
 
-from .lemma_tables import cache_root
+from .disk_cache import cache_root, locked
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +68,7 @@ def build(target: Path) -> None:
     """Write the trie and total of jieba's default dictionary into `target` (run in a
     child process: loading the dictionary costs the memory this module saves)."""
     target.mkdir(parents=True, exist_ok=True)
-    with _locked(target):
+    with locked(target):
         if (target / _TRIE).exists() and (target / _TOTAL).exists():
             return
         jieba.setLogLevel(logging.WARNING)
@@ -84,16 +81,6 @@ def build(target: Path) -> None:
             (Path(scratch) / _TOTAL).write_text(json.dumps({"total": tokenizer.total}))
             os.replace(Path(scratch) / _TOTAL, target / _TOTAL)
             os.replace(Path(scratch) / _TRIE, target / _TRIE)
-
-
-@contextmanager
-def _locked(target: Path) -> Iterator[None]:
-    with open(target / ".lock", "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def mapped(target: Path) -> tuple[MappedFrequencies, int]:

@@ -17,14 +17,12 @@ written, simplemma's in-memory dictionaries are used instead (same lemmas, more 
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
@@ -35,24 +33,16 @@ from simplemma.strategies.dictionaries import DEFAULT_DICTIONARY_FACTORY, TrieDi
 from simplemma.strategies.dictionaries.dictionary_factory import SUPPORTED_LANGUAGES
 from simplemma.strategies.dictionaries.trie_dictionary_factory import TrieWrapDict
 
+from .disk_cache import cache_root, locked
+
 log = logging.getLogger(__name__)
 
-#: Where the tries are kept; a folder per simplemma version (its data may change).
-CACHE_ENV = "REPLYGUARD_CACHE_DIR"
 _SUFFIX = ".marisa"
 
 
-def cache_root() -> Path:
-    """`$REPLYGUARD_CACHE_DIR`, else `$XDG_CACHE_HOME` or ~/.cache, under replyguard/."""
-    root = os.environ.get(CACHE_ENV) or os.environ.get("XDG_CACHE_HOME")
-    base = Path(root) if root else Path.home() / ".cache"
-    if not os.environ.get(CACHE_ENV):
-        base = base / "replyguard"
-    return base
-
-
 def cache_dir() -> Path:
-    """The lemma tries' folder in `cache_root()`."""
+    """The lemma tries' folder in `cache_root()`: one per simplemma version (its data
+    may change)."""
     return cache_root() / "lemmas" / f"simplemma-{simplemma.__version__}"
 
 
@@ -63,7 +53,7 @@ def trie_path(language: str, folder: Path | None = None) -> Path:
 def build(languages: list[str], folder: Path) -> None:
     """Write the tries of `languages` that `folder` lacks (run in a child process)."""
     folder.mkdir(parents=True, exist_ok=True)
-    with _locked(folder):
+    with locked(folder):
         for language in languages:
             target = trie_path(language, folder)
             if target.exists():
@@ -72,16 +62,6 @@ def build(languages: list[str], folder: Path) -> None:
                 # simplemma's factory writes `<lang>.dic` into its cache folder.
                 TrieDictionaryFactory(disk_cache_dir=scratch).get_dictionary(language)
                 os.replace(Path(scratch) / f"{language}.dic", target)
-
-
-@contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    with open(folder / ".lock", "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _build_in_child(language: str, folder: Path) -> None:
@@ -127,7 +107,7 @@ def lemmatizer() -> Lemmatizer:
     folder = cache_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with _locked(folder):
+        with locked(folder):
             pass
     except OSError as error:
         log.warning("no lemma cache at %s (%s): simplemma's dictionaries in memory", folder, error)
