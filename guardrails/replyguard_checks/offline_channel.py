@@ -88,19 +88,22 @@ def national_number(raw: str, region: str | None) -> str:
         return bare.lstrip("0")
 
 
+_SPACE = re.compile(r"\s+")
+
+
 def written_as_given(text: str, given: str) -> bool:
     """Whether `given` (a profile's phone or e-mail) appears in `text` as written, its
     spacing and case aside: what the check's own message asks for always counts, even
     for a number the phone library cannot read (a short local line, a made-up one)."""
-    squeezed = re.sub(r"\s+", "", given).casefold()
+    squeezed = _SPACE.sub("", given).casefold()
     if len(digits(squeezed)) < 7 and "@" not in squeezed:
         return False
-    found = re.sub(r"\s+", "", text).casefold().find(squeezed)
+    flat = _SPACE.sub("", text).casefold()
+    found = flat.find(squeezed)
     if found < 0:
         return False
     # A digit right before or after means a longer number that only contains it.
     end = found + len(squeezed)
-    flat = re.sub(r"\s+", "", text)
     return not (found > 0 and flat[found - 1].isdigit()) and not (
         end < len(flat) and flat[end].isdigit() and squeezed[-1].isdigit()
     )
