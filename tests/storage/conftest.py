@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 from tests.support import BUSINESS, REVIEW, REVIEW_TEXT
 
 from replyguard.pipeline import ReplyPipeline
@@ -57,3 +58,16 @@ def store(database_url: str) -> Iterator[Store]:
         yield opened
     finally:
         opened.close()
+
+
+def downgrade_to(engine: Engine, revision: str) -> None:
+    """Take the schema down to `revision` ("base": nothing), as `alembic downgrade`."""
+    from alembic import command
+
+    from replyguard.storage import migrate
+
+    config = migrate.alembic_config()
+    with engine.connect() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+        connection.commit()

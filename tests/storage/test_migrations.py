@@ -9,6 +9,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
+from tests.storage.conftest import downgrade_to
 
 from replyguard.storage import SchemaOutdated, Store, StoreUnavailable, migrate
 from replyguard.storage.engine import UnsupportedDatabase, make_engine
@@ -59,16 +60,10 @@ def test_processes_starting_together_migrate_one_after_the_other(database_url: s
 
 
 def test_downgrade_to_base_removes_every_table(database_url: str) -> None:
-    from alembic import command
-
     engine = make_engine(database_url)
     try:
         migrate.upgrade(engine)
-        config = migrate.alembic_config()
-        with engine.connect() as connection:
-            config.attributes["connection"] = connection
-            command.downgrade(config, "base")
-            connection.commit()
+        downgrade_to(engine, "base")
         with engine.connect() as connection:
             assert set(inspect(connection).get_table_names()) <= {"alembic_version"}
     finally:

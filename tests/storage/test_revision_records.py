@@ -9,9 +9,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from alembic import command
 from sqlalchemy import insert, text
-from tests.storage.conftest import MakeReply
+from tests.storage.conftest import MakeReply, downgrade_to
 from tests.support import BUSINESS, GENERIC_DRAFT, GOOD_DRAFT, REVIEW
 
 from replyguard.pipeline import ReplyPipeline
@@ -201,11 +200,7 @@ def test_downgrading_0003_drops_the_revisions(database_url: str) -> None:
     engine = make_engine(database_url)
     try:
         migrate.upgrade(engine)
-        config = migrate.alembic_config()
-        with engine.connect() as connection:
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0002")
-            connection.commit()
+        downgrade_to(engine, "0002")
         assert migrate.current(engine) == "0002"
         with engine.connect() as connection:
             columns = connection.execute(text("SELECT * FROM replies")).keys()
