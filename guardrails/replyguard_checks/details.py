@@ -109,7 +109,9 @@ def shared_details(
         body = normalize(draft)
         return wanted, sorted(t for t in wanted if t in body or _zh_core(t) in body)
     have = content_terms(draft, language, names)
-    return wanted, sorted(w for w in wanted if any(related(w, h) for h in have))
+    # A term the draft repeats as it is needs no pairwise comparison (`related(w, w)`
+    # holds): a set lookup first, every pair only for the rest.
+    return wanted, sorted(w for w in wanted if w in have or any(related(w, h) for h in have))
 
 
 def _zh_core(term: str) -> str:

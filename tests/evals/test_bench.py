@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from replyguard.cli import app
-from replyguard_evals.loadbench import Workload, build_workload
+from replyguard_evals.loadbench import Workload, build_workload, print_report, ratio_goal
 
 
 @pytest.fixture(scope="module")
@@ -115,3 +117,40 @@ def test_bench_start_prints_readiness_and_memory(tmp_path: Path) -> None:
     assert start["languages"] == ["bg", "de", "en", "es", "fr", "nl", "pl", "sl", "zh"]
     assert start["median"]["ready_s"] > 0
     assert start["median"]["languages_mib"] > 0
+
+
+def _level(concurrency: int, a_rps: float, b_rps: float, cpu_ms: float) -> dict[str, Any]:
+    side = {"errors": 0, "p50_ms": 200.0, "p99_ms": 210.0, "others_cores": 0.1}
+    return {
+        "concurrency": concurrency,
+        "llm": side | {"throughput_rps": a_rps},
+        "service": side | {"throughput_rps": b_rps, "cpu_ms_per_request": cpu_ms},
+        "throughput_ratio": round(b_rps / a_rps, 3),
+        "p50_overhead_ms": 3.0,
+    }
+
+
+def test_the_http_report_says_which_goals_are_met() -> None:
+    assert [ratio_goal(n) for n in (1, 4, 10, 50, 100, 400)] == [0.95, 0.95, 0.95, 0.95, 0.8, 0.8]
+    report = {
+        "latency_s": 0.2,
+        "workers": 2,
+        "reviews": 90,
+        "seconds_per_level": 5.0,
+        "cpu_count": 2,
+        "total_seconds": 60.0,
+        "levels": [
+            _level(1, 5.0, 4.9, 3.0),
+            _level(10, 49.0, 44.0, 2.6),
+            _level(100, 450, 400, 2.4),
+        ],
+        "memory": {"requests": 0},
+    }
+    console = Console(record=True, width=300)
+    print_report(console, report)
+    text = " ".join(console.export_text().split())
+    assert "0.98 at 1 (met, goal 0.95)" in text
+    assert "0.90 at 10 (not met, goal 0.95)" in text
+    assert "0.89 at 100 (met, goal 0.80)" in text
+    assert "CPU per request at 100 concurrent 2.40 ms (met, goal 2.5)" in text
+    assert "RSS" not in text  # no memory run, no memory table

@@ -10,7 +10,9 @@ from ..pipeline import ReplyPipeline
 from .metrics import Metrics
 
 
-def get_pipeline(request: Request) -> ReplyPipeline:
+async def get_pipeline(request: Request) -> ReplyPipeline:
+    """Async, as every dependency here: FastAPI runs a plain `def` one in a worker
+    thread, a hop per request that costs more than the lookup."""
     pipeline: ReplyPipeline = request.app.state.pipeline
     return pipeline
 
@@ -18,7 +20,7 @@ def get_pipeline(request: Request) -> ReplyPipeline:
 PipelineDep = Annotated[ReplyPipeline, Depends(get_pipeline)]
 
 
-def get_metrics(request: Request) -> Metrics:
+async def get_metrics(request: Request) -> Metrics:
     metrics: Metrics = request.app.state.metrics
     return metrics
 

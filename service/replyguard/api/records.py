@@ -43,6 +43,7 @@ from ..schemas import (
 )
 from ..schemas import RevisionSource as SourceName
 from ..storage import InvalidCursor, ReplyFilter, Store
+from ..storage.group import GroupCommit
 from .deps import PipelineDep
 from .errors import error_response
 
@@ -52,7 +53,8 @@ log = logging.getLogger("replyguard")
 router = APIRouter(tags=["records"])
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
+    """Async, as every dependency here: FastAPI runs a plain `def` one in a thread."""
     store: Store = request.app.state.store
     return store
 
@@ -69,16 +71,23 @@ def attach_store(app: FastAPI, store: Store) -> None:
     """Serve the records routes from the runtime's store, and let it keep feedback
     reports."""
     app.state.store = store
+    app.state.reply_writer = GroupCommit(store)
     app.state.feedback_sink = StoreFeedbackSink(store)
     log.info("records store: %s", store.engine.url.render_as_string(hide_password=True))
 
 
+def get_reply_writer(request: Request) -> GroupCommit:
+    writer: GroupCommit = request.app.state.reply_writer
+    return writer
+
+
 async def record_reply(
-    store: Store, body: ReplyRequest, reply: ReplyResponse, started: float
+    writer: GroupCommit, body: ReplyRequest, reply: ReplyResponse, started: float
 ) -> None:
-    """Keep the reply before it is returned; a failure raises `StoreUnavailable` (503)."""
+    """Keep the reply before it is returned (sharing a commit with replies that finish
+    alongside); a failure raises `StoreUnavailable` (503)."""
     duration_ms = (time.perf_counter() - started) * 1000
-    await in_thread(store.save_reply, body, reply, duration_ms=duration_ms)
+    await writer.save_reply(body, reply, duration_ms=duration_ms)
 
 
 async def record_revision(

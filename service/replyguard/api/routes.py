@@ -11,7 +11,7 @@ from ..checks import warmed
 from ..llm.breaker import CircuitBreaker
 from ..schemas import CheckRequest, CheckResponse, ErrorBody, ReplyRequest, ReplyResponse
 from .deps import MetricsDep, PipelineDep
-from .records import StoreDep, record_reply
+from .records import get_reply_writer, record_reply
 
 router = APIRouter()
 
@@ -59,7 +59,7 @@ async def healthz(pipeline: PipelineDep, request: Request) -> dict[str, Any]:
     },
 )
 async def create_reply(
-    body: ReplyRequest, pipeline: PipelineDep, metrics: MetricsDep, store: StoreDep
+    body: ReplyRequest, request: Request, pipeline: PipelineDep, metrics: MetricsDep
 ) -> ReplyResponse:
     """Draft a reply to a negative review and report every check and attempt.
 
@@ -73,7 +73,7 @@ async def create_reply(
     started = time.perf_counter()
     reply = await pipeline.reply(body)
     # Kept before it is returned: a reply the caller got is always in the records.
-    await record_reply(store, body, reply, started)
+    await record_reply(get_reply_writer(request), body, reply, started)
     metrics.observe_reply(reply, llm_configured=pipeline.model is not None)
     return reply
 

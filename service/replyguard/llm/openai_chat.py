@@ -12,7 +12,6 @@ import json
 
 import aiohttp
 import openai
-from openai.types.chat import ChatCompletion
 
 from .base import Completion, Message
 from .errors import (
@@ -49,10 +48,12 @@ class OpenAIChat:
             # `chat.completions.create` minus its parameter transform, which walks
             # every message through TypedDict hooks (base64 files, aliases) that plain
             # text messages never need: a millisecond of CPU per call saved, with the
-            # same client, retries, errors and response model.
+            # same client, retries and errors. `cast_to=object`: the JSON as parsed,
+            # not a `ChatCompletion` built field by field (a quarter of the client's
+            # CPU per call); `_reply` reads the few fields used.
             response = await self._client.post(
                 "/chat/completions",
-                cast_to=ChatCompletion,
+                cast_to=object,
                 body={
                     "model": self.name,
                     "messages": [m.as_dict() for m in messages],
@@ -76,20 +77,11 @@ class OpenAIChat:
         except openai.OpenAIError as exc:
             raise LLMError(type(exc).__name__) from exc
 
-        choices = getattr(response, "choices", None)
-        if not choices:
-            raise EmptyResponse("the response had no choices")
-        message = getattr(choices[0], "message", None)
-        text = getattr(message, "content", None)
-        if not isinstance(text, str) or not text.strip():
-            raise EmptyResponse("the response had no text")
-        usage = getattr(response, "usage", None)
-        prompt = getattr(usage, "prompt_tokens", None)
-        completion = getattr(usage, "completion_tokens", None)
+        text, prompt, completion = _reply(response)
         return Completion(
             text=text,
-            prompt_tokens=prompt if isinstance(prompt, int) else count_messages(messages),
-            completion_tokens=completion if isinstance(completion, int) else count_text(text),
+            prompt_tokens=prompt if prompt is not None else count_messages(messages),
+            completion_tokens=completion if completion is not None else count_text(text),
         )
 
     async def aclose(self) -> None:
@@ -105,3 +97,24 @@ def _dropped(exc: BaseException) -> bool:
             return True
         cause = cause.__cause__
     return False
+
+
+def _field(value: object, name: str) -> object:
+    return value.get(name) if isinstance(value, dict) else None
+
+
+def _count(value: object) -> int | None:
+    return value if isinstance(value, int) else None
+
+
+def _reply(response: object) -> tuple[str, int | None, int | None]:
+    """The first choice's text and the usage counts of a chat completion's JSON;
+    `EmptyResponse` when there is no text."""
+    choices = _field(response, "choices")
+    if not isinstance(choices, list) or not choices:
+        raise EmptyResponse("the response had no choices")
+    text = _field(_field(choices[0], "message"), "content")
+    if not isinstance(text, str) or not text.strip():
+        raise EmptyResponse("the response had no text")
+    usage = _field(response, "usage")
+    return text, _count(_field(usage, "prompt_tokens")), _count(_field(usage, "completion_tokens"))

@@ -31,6 +31,7 @@ from .clock import as_utc, now
 from .cursors import InvalidCursor
 from .engine import make_engine
 from .filters import ReplyFilter
+from .mapping import Rows
 from .sessions import Sessions, StoreUnavailable
 
 
@@ -85,6 +86,18 @@ class Store:
         writes.save_reply(
             self._db, request, response, duration_ms=duration_ms, created_at=created_at
         )
+
+    def reply_rows(
+        self, request: ReplyRequest, response: ReplyResponse, *, duration_ms: float
+    ) -> Rows:
+        """One reply's rows, stamped now, for `save_replies`."""
+        return writes.reply_rows(request, response, duration_ms)
+
+    def save_replies(self, replies: list[Rows]) -> list[StoreUnavailable | None]:
+        """Keep many replies in one transaction; one outcome each (None: stored).
+
+        Never raises for a reply that cannot be stored: its outcome says why."""
+        return writes.save_replies(self._db, replies)
 
     def save_revision(
         self,

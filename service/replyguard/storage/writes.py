@@ -1,23 +1,25 @@
 """Writing: a reply or a revision whole, then what the agent and the follow-up report
 about it.
 
-Each function is one transaction. A report about a reply locks the reply's row first,
-so concurrent reports about one reply apply one after the other.
+Each function is one transaction (`save_replies` one for many replies: group commit).
+A report about a reply locks the reply's row first, so concurrent reports about one
+reply apply one after the other.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from ..record_schemas import FeedbackRecord, OutcomeRecord, OutcomeRequest
 from ..schemas import ReplyRequest, ReplyResponse, RevisionRequest, RevisionResponse
 from . import mapping
 from .clock import as_utc, now
-from .models import Feedback, Outcome, Reply
-from .sessions import Sessions
+from .models import Base, Feedback, Outcome, Reply
+from .sessions import Sessions, StoreUnavailable
 
 
 def save_reply(
@@ -29,9 +31,45 @@ def save_reply(
     created_at: datetime | None = None,
 ) -> None:
     """Keep one `/v1/replies` call whole: reply, attempts, failed checks, topics."""
+    _insert_all(db, reply_rows(request, response, duration_ms, created_at), "save the reply")
+
+
+def reply_rows(
+    request: ReplyRequest,
+    response: ReplyResponse,
+    duration_ms: float,
+    created_at: datetime | None = None,
+) -> mapping.Rows:
+    """The rows of one reply, stamped now unless `created_at` says otherwise."""
     created = as_utc(created_at) if created_at else now()
-    tables = mapping.reply_rows(request, response, created=created, duration_ms=duration_ms)
-    _insert_all(db, tables, "save the reply")
+    return mapping.reply_rows(request, response, created=created, duration_ms=duration_ms)
+
+
+def save_replies(db: Sessions, replies: list[mapping.Rows]) -> list[StoreUnavailable | None]:
+    """Keep many replies in one transaction (one commit, one fsync), each whole.
+
+    Returns one outcome per reply: None when it is stored, else why not. When the
+    shared transaction fails, each reply is tried again in its own, so only a reply
+    that cannot be stored fails (a database that is down fails them all)."""
+    if len(replies) > 1:
+        merged: dict[type[Base], list[dict[str, Any]]] = {}
+        for tables in replies:
+            # Parents first in every reply's rows, so parents first in the merge too.
+            for model, rows in tables:
+                merged.setdefault(model, []).extend(rows)
+        try:
+            _insert_all(db, list(merged.items()), f"save {len(replies)} replies")
+            return [None] * len(replies)
+        except StoreUnavailable:
+            pass
+    outcomes: list[StoreUnavailable | None] = []
+    for tables in replies:
+        try:
+            _insert_all(db, tables, "save the reply")
+            outcomes.append(None)
+        except StoreUnavailable as exc:
+            outcomes.append(exc)
+    return outcomes
 
 
 def save_revision(
@@ -51,12 +89,14 @@ def save_revision(
 
 def _insert_all(db: Sessions, tables: mapping.Rows, doing: str) -> None:
     """One transaction: every row or none."""
-    # Bulk INSERTs, not ORM objects: the unit of work costs more CPU than the rest
-    # of a request's bookkeeping, and a new reply has nothing to track.
+    # Core bulk INSERTs on the tables, not ORM objects nor ORM bulk inserts: the unit
+    # of work costs more CPU than the rest of a request's bookkeeping, and a new reply
+    # has nothing to track (the rows' keys are the column names; a test holds the
+    # records read back equal to the replies).
     with db.writing(doing) as session:
         for model, rows in tables:
             if rows:
-                session.execute(insert(model), rows)
+                session.execute(insert(cast(Table, model.__table__)), rows)
 
 
 def _locked_reply(session: Session, reply_id: str) -> Reply | None:
