@@ -121,7 +121,10 @@ def bench(
     part: Annotated[
         list[str] | None,
         typer.Option(
-            help="checks, http, batch, start or revisions (repeatable; default: the first four)."
+            help=(
+                "checks, http, batch, start, revisions or templates "
+                "(repeatable; default: the first four)."
+            )
         ),
     ] = None,
     rounds: Annotated[int, typer.Option(min=1, help="checks: drafts per eval case.")] = 6,
@@ -150,7 +153,8 @@ def bench(
     """Time the checks per draft, the service against a scripted LLM over HTTP
     (side by side with the LLM alone, and memory over many requests), batch, and one
     worker's start-up time and memory; `--part revisions` revises the real replies of
-    the dev split with the rules (not timed: how many pass)."""
+    the dev split with the rules (not timed: how many pass); `--part templates` answers
+    the dev split's reviews with templates only (how many pass, name a detail)."""
     import json
     import os
     import platform
@@ -159,7 +163,7 @@ def bench(
     from rich.console import Console
 
     parts = part or ["checks", "http", "batch", "start"]
-    unknown = set(parts) - {"checks", "http", "batch", "start", "revisions"}
+    unknown = set(parts) - {"checks", "http", "batch", "start", "revisions", "templates"}
     if unknown:
         raise typer.BadParameter(f"unknown part(s) {sorted(unknown)}", param_hint="--part")
     try:
@@ -209,6 +213,10 @@ def bench(
         from replyguard_evals.revision_bench import run_revision_bench
 
         figures["revisions"] = run_revision_bench(console)
+    if "templates" in parts:
+        from replyguard_evals.template_bench import run_template_bench
+
+        figures["templates"] = run_template_bench(console)
     if report:
         report.parent.mkdir(parents=True, exist_ok=True)
         report.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

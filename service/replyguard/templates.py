@@ -1,14 +1,16 @@
 """Personalised template replies, from `prompts/templates/<lang>.yaml`.
 
 A template names the reviewer (or greets neutrally), the specific problem (by topic,
-or in the reviewer's own words), the named contact and the channel. `candidates`
-yields every variant from fullest to most compact; the pipeline keeps the first one
-that passes all checks.
+and up to three of the reviewer's own phrases: `detail_phrases`), the named contact
+and the channel. `candidates` yields every variant, the ones that name the most of
+the reviewer's problems first; the pipeline keeps the first one that passes all
+checks, and the topic-only and quoting variants stay behind them as the safety net.
 """
 
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -16,8 +18,10 @@ from typing import Any
 
 import yaml
 
-from replyguard_checks import CJK_CHAR, EMAIL, HANT, URL, digits, to_traditional
+from replyguard_checks import CJK_CHAR, EMAIL, HANT, URL, digits, to_simplified, to_traditional
 
+from .cues import load_cues
+from .detail_phrases import LIMIT, detail_phrases
 from .facts import ReplyFacts
 from .resources import templates_file
 
@@ -90,6 +94,40 @@ class TemplateBook:
         greeting = self.greeting(facts.language, facts.reviewer_name)
         return in_script(tidy(f"{greeting} {body} {closing}"), facts)
 
+    def detail_sentences(self, facts: ReplyFacts) -> list[list[str]]:
+        """The sentences that name the reviewer's own phrases: for three, two, then one
+        phrase (as many as the review has), each list holding the language's lines
+        with the one this review's text picks first. Different reviews of a business
+        so get different lines, and when `not_repeated` still rejects one, the next
+        candidate is the same reply in other words rather than a plainer one."""
+        if facts.scenario == "escalate":
+            return []
+        data = self.data(facts.language)
+        frame = data.get("details")
+        if not frame:
+            return []
+        cues = load_cues(self.folder, facts.language)
+        complaint = cues.split(facts.review)[0]
+        people = (facts.reviewer_name, facts.contact_name)
+        parts = [part for name in people for part in (name or "").split() if len(part) >= 3]
+        names = (*parts, facts.business)
+        phrases = detail_phrases(complaint, facts.language, cues, self.folder, names)
+        lines: list[str] = list(frame["lines"])
+        first = zlib.crc32(" ".join(complaint.split()).encode()) % len(lines)
+        lines = lines[first:] + lines[:first]
+        found: list[list[str]] = []
+        for count in range(min(LIMIT, len(phrases)), 0, -1):
+            # The best `count` phrases, in the order the review tells them.
+            chosen = sorted(phrases[:count], key=lambda p: _at(complaint, p))
+            marked = [frame["mark"].format(text=p) for p in chosen]
+            listed = (
+                f"{frame['join'].join(marked[:-1])}{frame['last']}{marked[-1]}"
+                if len(marked) > 1
+                else marked[0]
+            )
+            found.append([line.format(list=listed) for line in lines])
+        return found
+
     def candidates(self, facts: ReplyFacts) -> Iterator[str]:
         data = self.data(facts.language)
         greeting = self.greeting(facts.language, facts.reviewer_name)
@@ -129,24 +167,46 @@ class TemplateBook:
             details = [(data["problem_fallback"], "")]
             variants = list(data["scenarios"]["escalate"])
 
+        problem = topic or data["problem_fallback"]
+        named: list[tuple[str, str, str]] = []
+        for sentences in self.detail_sentences(facts):
+            for position, variant in enumerate(v for v in variants if "{quote}" in v):
+                # Other lines for the fullest variant only: enough to get past a
+                # near-copy, without trying every line against a word limit.
+                for sentence in sentences if position == 0 else sentences[:1]:
+                    named.append((variant, problem, sentence))
+        tried = [(v, p, q) for v in variants for p, q in details]
+        order = [*named, *tried]
+        if fact:
+            # `short` drops the fact a false claim or a fixed fault is answered with:
+            # every variant that keeps it comes first.
+            order = [c for c in order if c[0] != data["short"]] + [
+                c for c in order if c[0] == data["short"]
+            ]
+
         seen: set[str] = set()
-        for variant in variants:
-            for problem, quoted in details:
-                text = variant.format(
-                    greeting=greeting,
-                    problem=problem,
-                    quote=quoted,
-                    offer=offer,
-                    fact=fact,
-                    channel=channel,
-                    signature=signature,
-                    contact=facts.contact_name,
-                    business=facts.business,
-                )
-                text = in_script(tidy(text), facts)
-                if text not in seen:
-                    seen.add(text)
-                    yield text
+        for variant, problem, quoted in order:
+            text = variant.format(
+                greeting=greeting,
+                problem=problem,
+                quote=quoted,
+                offer=offer,
+                fact=fact,
+                channel=channel,
+                signature=signature,
+                contact=facts.contact_name,
+                business=facts.business,
+            )
+            text = in_script(tidy(text), facts)
+            if text not in seen:
+                seen.add(text)
+                yield text
+
+
+def _at(text: str, phrase: str) -> int:
+    """Where `phrase` stands in `text` (a Chinese phrase may be in Simplified form)."""
+    at = text.find(phrase)
+    return at if at >= 0 else to_simplified(text).find(phrase)
 
 
 _SIGN_OFF = re.compile(
@@ -195,14 +255,20 @@ def _strip_frame(body: str, data: dict[str, Any]) -> str:
     return body.strip()
 
 
-_CJK_OR_PUNCT = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef“”‘’"
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+_QUOTES = "“”‘’"
+#: A space next to a CJK character or CJK punctuation, or next to a curly quote that
+#: itself touches one: Latin text keeps its spaces around “quoted words”.
+_CJK_SPACE = re.compile(
+    f"(?<=[{_CJK}]) | (?=[{_CJK}])|(?<=[{_CJK}][{_QUOTES}]) | (?=[{_QUOTES}][{_CJK}])"
+)
 
 
 def tidy(text: str) -> str:
     """One space between words, and none next to CJK characters or punctuation, which
     are written without spaces ("您好，很抱歉", not "您好， 很抱歉")."""
     text = re.sub(r"\s+", " ", text).strip()
-    return re.sub(f"(?<=[{_CJK_OR_PUNCT}]) | (?=[{_CJK_OR_PUNCT}])", "", text)
+    return _CJK_SPACE.sub("", text)
 
 
 def _sentence(text: str) -> str:
