@@ -121,8 +121,13 @@ def load_corpus(folder: Path = CORPUS_DIR) -> list[LabelledDraft]:
     return drafts
 
 
+#: The business contact of written replies that carry none (`evals/challenge/`).
+_WRITTEN_CONTACT = {"name": "Alex Morgan", "phone": "+1 555 0100"}
+
+
 def _real_drafts(data: dict[str, Any]) -> list[LabelledDraft]:
-    """One labelled draft per check of every real reply in a real-text corpus file."""
+    """One labelled draft per check of every real reply in a real-text corpus file;
+    also of a challenge file, whose items carry one `label` for the file's `check`."""
     items = data["items"]
     by_business: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for item in items:
@@ -134,14 +139,15 @@ def _real_drafts(data: dict[str, Any]) -> list[LabelledDraft]:
         context = CheckContext(
             review_text=item["review"],
             language=data["language"],
-            contact=Contact(**item["contact"]),
+            contact=Contact(**item.get("contact", _WRITTEN_CONTACT)),
             business_name=item["business"],
             reviewer_name=item.get("reviewer_name"),
             compensation=tuple(item.get("compensation") or ()),
             platform=item.get("platform"),
             recent_replies=tuple(others[:RECENT_WINDOW]),
         )
-        for check, (expect, why) in item["labels"].items():
+        labels = item.get("labels") or {data["check"]: [item["label"], item["reason"]]}
+        for check, (expect, why) in labels.items():
             drafts.append(
                 LabelledDraft(
                     language=data.get("bucket", data["language"]),

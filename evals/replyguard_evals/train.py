@@ -2,11 +2,14 @@
 
 Training data, all labelled per sentence:
 
-- `evals/paraphrases/<lang>.yaml`: sentences written for this in all nine languages
-  (and Traditional Chinese), attacks in many styles and hard look-alikes that are fine;
+- `evals/paraphrases/<lang>.yaml` and `evals/paraphrases/<style>/<lang>.yaml`:
+  sentences written for this in all nine languages (and Traditional Chinese), attacks
+  in many styles and hard look-alikes that are fine;
 - the real replies of `evals/real/dev/`: the sentences a labeller marked as the attack
   in a reply that fails `no_attack`, and every sentence of replies that pass it;
-- the sentences of the draft corpus' `no_attack` pass cases.
+- the sentences of the draft corpus' `no_attack` pass cases;
+- the sentences of the service's own reply templates (`prompts/templates/`), which the
+  checks must pass: a calm "something may have been mixed up" is theirs to say.
 
 The blind split is never read here. The threshold is chosen on out-of-fold scores, so
 it reflects sentences the model has not seen: the lowest one at which at most
@@ -18,6 +21,7 @@ and a reply has several sentences.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +44,7 @@ from replyguard_checks import (
 from .corpus import CORPUS_DIR, REAL_DIR, load_corpus
 
 PARAPHRASES_DIR = resources.paraphrases_dir()
+TEMPLATES_DIR = resources.prompts_dir() / "templates"
 DEFAULT_OUT = resources.checks_data_dir()
 MAX_FALSE_ALARMS = 0.002
 _FOLDS = 5
@@ -51,15 +56,18 @@ class Sample:
     sentence: str
     label: int
     origin: str
+    #: The language the check reads the sentence in (its lemmas are features).
+    language: str = ""
 
 
 def paraphrase_samples(folder: Path = PARAPHRASES_DIR) -> list[Sample]:
     samples: list[Sample] = []
-    for path in sorted(folder.glob("*.yaml")):
+    for path in sorted(folder.rglob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        where = path.relative_to(folder).with_suffix("").as_posix()
         for label, key in ((1, "attack"), (0, "not_attack")):
             samples += [
-                Sample(normalize(text), label, f"paraphrases/{path.stem}")
+                Sample(normalize(text), label, f"paraphrases/{where}", data["language"])
                 for text in data.get(key) or []
             ]
     return samples
@@ -72,17 +80,20 @@ def real_samples(folder: Path = REAL_DIR / "dev") -> list[Sample]:
     samples: list[Sample] = []
     for path in sorted(folder.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        language = data["language"]
         for item in data["items"]:
             names = _names(item)
             expect, _ = item["labels"]["no_attack"]
             if expect == "fail":
                 samples += [
-                    Sample(mask_terms(normalize(s), names), 1, f"real/{item['id']}")
+                    Sample(mask_terms(normalize(s), names), 1, f"real/{item['id']}", language)
                     for s in item.get("attack_sentences") or []
                 ]
             else:
                 text = mask_terms(normalize(item["reply"]), names)
-                samples += [Sample(s, 0, f"real/{item['id']}") for s in attack_sentences(text)]
+                samples += [
+                    Sample(s, 0, f"real/{item['id']}", language) for s in attack_sentences(text)
+                ]
     return samples
 
 
@@ -95,8 +106,34 @@ def corpus_samples(folder: Path = CORPUS_DIR) -> list[Sample]:
             continue
         seen.add(draft.draft)
         text = mask_terms(normalize(draft.draft), draft.context.names)
-        samples += [Sample(s, 0, "corpus") for s in attack_sentences(text)]
+        samples += [Sample(s, 0, "corpus", draft.language) for s in attack_sentences(text)]
     return samples
+
+
+#: What a template slot is filled with when its sentences become training samples.
+_SLOT = re.compile(r"\{[a-z_]+\}")
+
+
+def template_samples(folder: Path = TEMPLATES_DIR) -> list[Sample]:
+    """Every sentence of the reply templates, slots blanked: the service's own words."""
+    samples: list[Sample] = []
+    for path in sorted(folder.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for text in dict.fromkeys(_strings(data)):
+            filled = normalize(_SLOT.sub(" ", text))
+            samples += [Sample(s, 0, "templates", path.stem) for s in attack_sentences(filled)]
+    return samples
+
+
+def _strings(data: Any) -> Iterable[str]:
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for value in data.values():
+            yield from _strings(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _strings(value)
 
 
 def _names(item: dict[str, Any]) -> list[str]:
@@ -111,7 +148,7 @@ def _names(item: dict[str, Any]) -> list[str]:
 
 
 def _matrix(samples: Iterable[Sample]) -> list[dict[str, int]]:
-    return [dict.fromkeys(attack_features(s.sentence), 1) for s in samples]
+    return [dict.fromkeys(attack_features(s.sentence, s.language), 1) for s in samples]
 
 
 def _fit(samples: list[Sample], c: float) -> tuple[Any, Any]:
@@ -162,8 +199,8 @@ def _natural(sample: Sample) -> bool:
     return not sample.origin.startswith("paraphrases")
 
 
-def train(c: float = 0.25) -> tuple[AttackModel, dict[str, Any]]:
-    samples = [*paraphrase_samples(), *real_samples(), *corpus_samples()]
+def train(c: float = 0.5) -> tuple[AttackModel, dict[str, Any]]:
+    samples = [*paraphrase_samples(), *real_samples(), *corpus_samples(), *template_samples()]
     samples = [s for s in samples if s.sentence]
     threshold, held_out = choose_threshold(_out_of_fold(samples, c), samples)
     vectorizer, model = _fit(samples, c)

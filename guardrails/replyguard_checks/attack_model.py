@@ -1,8 +1,9 @@
 """A learned sentence classifier for attacks on the reviewer: the layer that reads words
 no list anticipated.
 
-A logistic regression over sparse features of one sentence (word forms, their first
-five letters, word pairs, and Chinese character pairs and triples), trained by
+A logistic regression over sparse features of one sentence (word forms, their lemmas
+in the draft's language, their first five letters, word pairs, and Chinese character
+pairs and triples), trained by
 `replyguard train` on labelled real replies and on sentences written for it in all nine
 languages. Only the weights of features seen in training are kept, in a small
 gzipped JSON file in the package (`data/attack_model.json.gz`); scoring a draft is a
@@ -23,6 +24,8 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+from .details import lemma
+
 MODEL_FILE = "attack_model.json.gz"
 FORMAT = 1
 
@@ -39,13 +42,20 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text) if s and len(s.strip()) >= _MIN_CHARS]
 
 
-def features(sentence: str) -> Iterator[str]:
-    """The sparse features of one normalised, name-masked sentence."""
+def features(sentence: str, language: str = "") -> Iterator[str]:
+    """The sparse features of one normalised, name-masked sentence. With a `language`,
+    also the lemma of every word: "blamed", "blaming" and "blames" then share the
+    weight the training sentences gave any one of them."""
     tokens = ["<s>", *(t if not t.isdigit() else "0" for t in _TOKEN.findall(sentence)), "</s>"]
+    lemmas = language not in ("", "zh", "zh-Hant")
+    last = len(tokens) - 1
     for i, token in enumerate(tokens):
         yield "w " + token
-        if len(token) > _PREFIX and not _HAN.match(token):
+        han = _is_han(token[0])
+        if len(token) > _PREFIX and not han:
             yield "p " + token[:_PREFIX]
+        if lemmas and 0 < i < last and token != "0" and not han:
+            yield "l " + lemma(token, language)
         if i:
             yield "b " + tokens[i - 1] + " " + token
     for run in _HAN.findall(sentence):
@@ -56,6 +66,11 @@ def features(sentence: str) -> Iterator[str]:
                 yield "t " + padded[j : j + 3]
 
 
+def _is_han(char: str) -> bool:
+    """`_HAN.match` on one character, without the regex call."""
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
+
+
 @dataclass(frozen=True, slots=True)
 class AttackModel:
     bias: float
@@ -64,21 +79,20 @@ class AttackModel:
     threshold: float
     trained_on: dict[str, Any]
 
-    def score(self, sentence: str) -> float:
-        """The probability that `sentence` attacks the reviewer."""
-        total = self.bias
-        weights = self.weights
-        for feature in features(sentence):
-            total += weights.get(feature, 0.0)
+    def score(self, sentence: str, language: str = "") -> float:
+        """The probability that `sentence` (in `language`) attacks the reviewer."""
+        # Each feature once, as in training (a word said twice is one feature).
+        get = self.weights.get
+        total = self.bias + sum(get(feature, 0.0) for feature in set(features(sentence, language)))
         if total < -30:
             return 0.0
         return 1.0 / (1.0 + math.exp(-total))
 
-    def most_hostile(self, text: str) -> tuple[float, str]:
+    def most_hostile(self, text: str, language: str = "") -> tuple[float, str]:
         """(score, sentence) of the highest-scoring sentence of a normalised text."""
         best = (0.0, "")
         for sentence in sentences(text):
-            found = self.score(sentence)
+            found = self.score(sentence, language)
             if found > best[0]:
                 best = (found, sentence)
         return best

@@ -8,7 +8,7 @@ or "that") and, in the same clause, a predicate of falsity, blame, contempt, dou
 belittling advice. The rules read that shape in any order and with words between, and
 skip a predicate that a negation in front of it turns round ("we would never doubt").
 
-The patterns are data, per language (`structure` in `data/<lang>.yaml`):
+The patterns are data, per language (`structure` in `data/structure/<lang>.yaml`):
 
 - `reference`: the reviewer or their account, anywhere in the clause;
 - `opening`: a clause that opens on the review itself ("this is ...", "what you wrote"),
@@ -59,7 +59,7 @@ class StructuralHit:
 @cache
 def structure(language: str) -> Structure:
     """The compiled structural rules of one language (cached for the process)."""
-    data = (load_data(language).get("structure")) or {}
+    data = (load_data(f"structure/{language}").get("structure")) or {}
     built = Structure(
         language=language,
         reference=phrases(data.get("reference")),

@@ -96,7 +96,7 @@ class NoAttack(ReplyCheck):
         if model is not None:
             # Words in quotation marks are the reviewer's, reported: not ours to judge.
             own_words = mask_terms(normalize(_QUOTATION.sub(" “ ” ", text)), context.names)
-            score, sentence = model.most_hostile(own_words)
+            score, sentence = model.most_hostile(own_words, context.language)
         flagged = model is not None and score >= model.threshold
         if not hits and not flagged:
             return Verdict.ok(

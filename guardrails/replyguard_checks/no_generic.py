@@ -7,14 +7,16 @@ or a warm closing beside specifics is not generic, so neither is listed.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from guardrails.validators import register_validator
 from rapidfuzz import fuzz
 
 from .base import ReplyCheck, Verdict
 from .context import CheckContext
-from .details import shared_details
+from .details import lemma, shared_details
 from .lexicon import all_lexicons, lexicon
-from .text import mask_terms, name_parts, normalize, word_count
+from .text import mask_terms, name_parts, normalize, without_addresses, word_count, words
 
 _FUZZY_CUTOFF = 90.0
 #: A review names something specific to answer when it has at least this many detail
@@ -42,6 +44,29 @@ def stock_formulas(text: str, context: CheckContext) -> list[str]:
     return find_stock(mask_terms(normalize(text), context.names), context.language)
 
 
+#: A word written as two ("pin code", "log in") is the same detail as the one word.
+_MIN_JOINED = 5
+
+
+def joined_details(review: str, draft: str, language: str) -> list[str]:
+    """Details one side writes as two words and the other as one ("pin code" and
+    "pincode", "logging in" and "login"): the joined forms both sides share."""
+    if language == "zh":
+        return []
+    review_words, draft_words = words(without_addresses(review)), words(without_addresses(draft))
+    skip = lexicon(language).generic_words
+    one = {w for w in (*review_words, *draft_words) if len(w) >= _MIN_JOINED and w not in skip}
+    found: list[str] = []
+    for pair_side, word_side in ((draft_words, review_words), (review_words, draft_words)):
+        singles = {w for w in word_side if w in one}
+        for first, second in pairwise(pair_side):
+            for head in dict.fromkeys((first, lemma(first, language))):
+                joined = head + second
+                if len(joined) >= _MIN_JOINED and joined in singles:
+                    found.append(joined)
+    return sorted(set(found))
+
+
 @register_validator(name="replyguard/no_generic", data_type="string")
 class NoGeneric(ReplyCheck):
     """Fails on stock phrases, or when no specific detail of the review is named."""
@@ -63,6 +88,8 @@ class NoGeneric(ReplyCheck):
         # The business's own name says nothing about this reviewer's problem.
         masked = (*context.masked_names, *name_parts(context.business_name))
         wanted, named = shared_details(context.review_text, text, context.language, masked)
+        if wanted and not named:
+            named = joined_details(context.review_text, text, context.language)
         if len(wanted) < _SPECIFIC_TERMS and word_count(context.review_text) < _SPECIFIC_WORDS:
             # "Very bad app": a review this short names nothing a reply could repeat.
             wanted = set()

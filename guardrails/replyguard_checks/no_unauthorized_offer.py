@@ -53,10 +53,44 @@ def _share(amount: re.Match[str], clause: str) -> bool:
     )
 
 
+# An amount that is the business's price or fee ("we charge one flat fee of $4.99/mo",
+# "the plan costs 10 €", "el precio es de 20 €", "收费50元") is stated, not offered.
+_PRICE_LEAD = re.compile(
+    r"(?:\b(?:fee|fees|charge|charges|charged|charging|costs?|costing|price[ds]?|priced|"
+    r"tariff|rate|subscription|frais|coûte|coûtent|prix|tarif|"
+    r"gebühr\w*|kostet|kosten|preis|entgelt|precio|cuesta|cuestan|cuota|tarifa|comisión|"
+    r"kost|kosten|prijs|tarief|opłat\w*|kosztuje|cena|cen[aęy]|stane|stanejo|cenik|"
+    r"такса|таксата|цена|цената|струва)\b|收费|费用|价格|售价|月费|年费)"
+    r"[^.!?;\d$€£¥]{0,24}$",
+    re.IGNORECASE,
+)
+_PRICE_TAIL = re.compile(
+    r"^\s?(?:/\s?(?:mo|month|yr|year|mes|mois|monat|maand|miesiąc|mesec|месец)\b|"
+    r"(?:per|a|an|each) (?:month|year|week|day|transaction|card)\b|"
+    r"par mois|pro monat|al mes|por mes|per maand|miesięcznie|na mesec|на месец|每月|/月)",
+    re.IGNORECASE,
+)
+
+
+def _price(amount: re.Match[str], clause: str) -> bool:
+    """The amount is a price or fee the business states, not one it gives."""
+    return bool(
+        _PRICE_LEAD.search(clause[: amount.start()]) or _PRICE_TAIL.search(clause[amount.end() :])
+    )
+
+
 # A dash or colon starts a new thought: "I hope you return - a bottle awaits you".
 _PART_START = re.compile(r"\s-\s|:\s")
 _NUMBER = re.compile(r"\d{1,3}(?:[.,\s]\d{3})+(?!\d)|\d+(?:[.,]\d+)?")
 _FUZZY = 80.0
+# A quantity without end: never the counted amount of an allowed item.
+_UNBOUNDED = re.compile(
+    r"永久|终身|终生|无限|\b(?:lifetime|life-long|lifelong|forever|unlimited|permanent\w*|"
+    r"lebenslang\w*|unbegrenzt\w*|dauerhaft\w*|à vie|illimité\w*|de por vida|ilimitad\w*|"
+    r"permanente?s?|levenslang\w*|onbeperkt\w*|dożywotn\w*|bezterminow\w*|bez limitu|"
+    r"doživljenjsk\w*|neomejen\w*|трайн\w*|доживотн\w*|неограничен\w*|завинаги)\b",
+    re.IGNORECASE,
+)
 
 
 def _digit(values: dict[str, int], match: re.Match[str]) -> str:
@@ -179,8 +213,10 @@ def _names_item(
         named = _numbers(_spelled(scope, lexicons))
         if item.numbers <= named:
             return True
-        if named:
-            return False  # "three nights" is not the allowed "two nights"
+        if named or _UNBOUNDED.search(scope):
+            # "three nights" is not the allowed "two nights", nor "lifetime membership"
+            # the allowed "one month of membership"
+            return False
     if _same_object(item, have | clause_terms, clause or scope, own):
         return True
     # "a full refund": the kind of offer is all there is to match.
@@ -212,6 +248,8 @@ def find_offers(text: str, context: CheckContext) -> list[tuple[str, str]]:
         for amount in _AMOUNT.finditer(_spelled(clause, lexicons)):
             if _share(amount, clause) and not _concepts(clause, lexicons):
                 continue  # "99% of patients", not "30 % sur l'abonnement": a share
+            if _price(amount, clause) and not _concepts(clause, lexicons):
+                continue  # "a flat fee of $4.99/mo": the price, not an offer
             values = _numbers(amount.group())
             # The review's own price is quoted, not offered.
             if values and not values <= quoted and not values <= allowed_numbers:

@@ -143,6 +143,45 @@ def test_a_review_that_names_nothing_asks_for_no_detail(suite: CheckSuite) -> No
     assert not _generic(suite, f"Hi, please tell us what went wrong so we can help.{SIGN}", short)
 
 
+@pytest.mark.parametrize(
+    ("review", "named", "unnamed"),
+    [
+        (
+            "Pincode not serviceable for a big city",
+            "Hi, your pin code is outside our service area for now.",
+            "Hi, we are sorry, please write to us so we can help.",
+        ),
+        (
+            "Need to fix login options",
+            "Sorry that logging in is a struggle; version 2.1 fixes it.",
+            "Sorry about this; version 2.1 fixes it.",
+        ),
+        (
+            "Der Check in war eine Katastrophe.",
+            "Es tut uns leid, dass der Checkin so schlecht lief.",
+            "Es tut uns leid, bitte schreiben Sie uns.",
+        ),
+    ],
+)
+def test_a_detail_written_as_one_word_or_two_is_named(
+    suite: CheckSuite, review: str, named: str, unnamed: str
+) -> None:
+    language = "de" if "Katastrophe" in review else "en"
+    context = CheckContext(
+        review_text=review, language=language, contact=CONTEXT.contact, business_name="Pay"
+    )
+    assert not _generic(suite, f"{named}{SIGN}", context)
+    assert _generic(suite, f"{unnamed}{SIGN}", context)
+
+
+def test_a_link_is_no_detail_even_when_its_parts_join_to_one() -> None:
+    from replyguard_checks.no_generic import joined_details
+
+    review = "Google never sent me the code for my account."
+    assert joined_details(review, "Sorry, see https://goo.gle/3zG for help.", "en") == []
+    assert joined_details(review, "Sorry, the goo gle team will help.", "en") == ["google"]
+
+
 # -- offline_channel on real replies -------------------------------------------------
 
 
