@@ -15,6 +15,7 @@ many deserved it; recall = of the drafts that deserved to fail, how many it fail
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,18 @@ class Score:
             "fn": self.fn,
             "tn": self.tn,
         }
+
+
+def yaml_strings(node: object) -> Iterator[str]:
+    """Every string of a loaded YAML tree: the texts of a template, cue or corpus file."""
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from yaml_strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from yaml_strings(value)
 
 
 def load_corpus(folder: Path = CORPUS_DIR) -> list[LabelledDraft]:

@@ -22,7 +22,7 @@ from rich.table import Table
 
 from replyguard.revisions import Reviser, Revision
 from replyguard.runtime import Runtime
-from replyguard.schemas import Business, Options, Review
+from replyguard.schemas import Business, Options, ReplyRequest, Review
 
 from .corpus import REAL_DIR, RECENT_WINDOW
 
@@ -95,6 +95,29 @@ def dev_items(folder: Path = DEV_DIR) -> list[tuple[str, str, dict[str, Any], li
     return found
 
 
+def real_request(language: str, item: dict[str, Any]) -> ReplyRequest:
+    """A reply request for the review of a real-corpus item, with its business profile
+    (raises ValidationError on what the API would refuse)."""
+    return ReplyRequest(
+        review=Review.model_validate(
+            {
+                "text": item["review"],
+                "language": language,
+                "reviewer_name": item.get("reviewer_name"),
+                "rating": item.get("rating"),
+            }
+        ),
+        business=Business.model_validate(
+            {
+                "name": item["business"],
+                "contact": item["contact"],
+                "compensation": list(item.get("compensation") or []),
+            }
+        ),
+        options=Options(platform=item.get("platform")),
+    )
+
+
 def run_revision_bench(
     console: Console | None = None, folder: Path = DEV_DIR, limit: int | None = None
 ) -> dict[str, Any]:
@@ -107,27 +130,12 @@ def run_revision_bench(
     started = time.perf_counter()
     for bucket, language, item, others in dev_items(folder)[:limit]:
         try:
-            review = Review.model_validate(
-                {
-                    "text": item["review"],
-                    "language": language,
-                    "reviewer_name": item.get("reviewer_name"),
-                    "rating": item.get("rating"),
-                }
-            )
-            business = Business.model_validate(
-                {
-                    "name": item["business"],
-                    "contact": item["contact"],
-                    "compensation": list(item.get("compensation") or []),
-                }
-            )
-            options = Options(platform=item.get("platform"))
+            request = real_request(language, item)
         except ValidationError:
             tallies[bucket].skipped += 1
             tallies["all"].skipped += 1
             continue
-        case = pipeline.prepare(review, business, options)
+        case = pipeline.prepare(request.review, request.business, request.options)
         case.context = replace(case.context, recent_replies=tuple(others))
         revision = reviser.revise(case, item["reply"])
         tallies[bucket].add(revision)

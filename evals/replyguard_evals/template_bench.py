@@ -22,7 +22,6 @@ import asyncio
 import re
 import time
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -37,10 +36,10 @@ from replyguard.drafting import Case
 from replyguard.pipeline import ReplyPipeline
 from replyguard.resources import cues_file, templates_file
 from replyguard.runtime import Runtime
-from replyguard.schemas import Business, Options, ReplyRequest, Review
 from replyguard_checks import CJK_CHAR, content_terms, lemma, normalize, to_simplified, words
 
-from .revision_bench import DEV_DIR
+from .corpus import yaml_strings
+from .revision_bench import DEV_DIR, real_request
 
 #: Goals the figures are held to (issue #18).
 DETAIL_GOAL = 0.90
@@ -102,23 +101,12 @@ class Tally:
         }
 
 
-def _strings(node: object) -> Iterator[str]:
-    if isinstance(node, str):
-        yield node
-    elif isinstance(node, dict):
-        for value in node.values():
-            yield from _strings(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _strings(value)
-
-
 @cache
 def template_words(prompts: Path, language: str) -> frozenset[str]:
     """Content terms of every fixed word in the language's template file: naming
     one of these is the template speaking, not the reviewer."""
     data = yaml.safe_load(templates_file(prompts, language).read_text(encoding="utf-8"))
-    text = " . ".join(_SLOT.sub(" ", s) for s in _strings(data))
+    text = " . ".join(_SLOT.sub(" ", s) for s in yaml_strings(data))
     if language == "zh":
         text = to_simplified(text)
     return frozenset(content_terms(text, language))
@@ -199,27 +187,6 @@ def longest_quoted_run(reply: str, review: str, language: str) -> int:
     return (best + 1) // 2 if language == "zh" else best
 
 
-def _request(language: str, item: dict[str, Any]) -> ReplyRequest:
-    return ReplyRequest(
-        review=Review.model_validate(
-            {
-                "text": item["review"],
-                "language": language,
-                "reviewer_name": item.get("reviewer_name"),
-                "rating": item.get("rating"),
-            }
-        ),
-        business=Business.model_validate(
-            {
-                "name": item["business"],
-                "contact": item["contact"],
-                "compensation": list(item.get("compensation") or []),
-            }
-        ),
-        options=Options(platform=item.get("platform")),
-    )
-
-
 def dev_reviews(folder: Path = DEV_DIR) -> list[tuple[str, str, dict[str, Any]]]:
     """(bucket, language, item) of every review of the split, each review text once
     per business."""
@@ -252,7 +219,7 @@ def run_template_bench(
     started = time.perf_counter()
     for bucket, language, item in dev_reviews(folder)[:limit]:
         try:
-            request = _request(language, item)
+            request = real_request(language, item)
         except ValidationError:
             tallies[bucket].skipped += 1
             tallies["all"].skipped += 1

@@ -2,9 +2,10 @@
 
 Training data, all labelled per sentence:
 
-- `evals/paraphrases/<lang>.yaml` and `evals/paraphrases/<style>/<lang>.yaml`:
+- `evals/paraphrases/<lang>.yaml` and `evals/paraphrases/<set>/<lang>.yaml`:
   sentences written for this in all nine languages (and Traditional Chinese), attacks
-  in many styles and hard look-alikes that are fine;
+  in many styles and hard look-alikes that are fine (`replies/` holds the attacking
+  sentences of whole replies; their other sentences, under `context`, are not read);
 - the real replies of `evals/real/dev/`: the sentences a labeller marked as the attack
   in a reply that fails `no_attack`, and every sentence of replies that pass it;
 - the sentences of the draft corpus' `no_attack` pass cases;
@@ -41,7 +42,7 @@ from replyguard_checks import (
     normalize,
 )
 
-from .corpus import CORPUS_DIR, REAL_DIR, load_corpus
+from .corpus import CORPUS_DIR, REAL_DIR, load_corpus, yaml_strings
 
 PARAPHRASES_DIR = resources.paraphrases_dir()
 TEMPLATES_DIR = resources.prompts_dir() / "templates"
@@ -119,21 +120,10 @@ def template_samples(folder: Path = TEMPLATES_DIR) -> list[Sample]:
     samples: list[Sample] = []
     for path in sorted(folder.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for text in dict.fromkeys(_strings(data)):
+        for text in dict.fromkeys(yaml_strings(data)):
             filled = normalize(_SLOT.sub(" ", text))
             samples += [Sample(s, 0, "templates", path.stem) for s in attack_sentences(filled)]
     return samples
-
-
-def _strings(data: Any) -> Iterable[str]:
-    if isinstance(data, str):
-        yield data
-    elif isinstance(data, dict):
-        for value in data.values():
-            yield from _strings(value)
-    elif isinstance(data, list):
-        for value in data:
-            yield from _strings(value)
 
 
 def _names(item: dict[str, Any]) -> list[str]:

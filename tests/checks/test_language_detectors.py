@@ -6,7 +6,6 @@ from making any difference at `reply_language`'s threshold."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBui
 
 from replyguard_checks import normalize
 from replyguard_checks.language import NEIGHBOURS, detector_for, sample
+from replyguard_evals.corpus import yaml_strings
 
 # Every corpus text through both detectors: an equivalence proof, slow.
 pytestmark = pytest.mark.slow
@@ -22,21 +22,10 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _strings(node: object) -> Iterator[str]:
-    if isinstance(node, str):
-        yield node
-    elif isinstance(node, dict):
-        for value in node.values():
-            yield from _strings(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _strings(item)
-
-
 def _long_texts() -> list[str]:
     texts: set[str] = set()
     for path in sorted((ROOT / "evals").rglob("*.y*ml")):
-        for text in _strings(yaml.safe_load(path.read_text(encoding="utf-8"))):
+        for text in yaml_strings(yaml.safe_load(path.read_text(encoding="utf-8"))):
             for form in (sample(text), sample(normalize(text))):
                 if sum(ch.isalpha() for ch in form) >= 120:
                     texts.add(form)
