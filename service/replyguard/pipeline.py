@@ -35,6 +35,8 @@ from .history import RecentReplies, ReplyHistory, review_key
 from .llm.base import ChatModel, Message
 from .llm.errors import CircuitOpen, DeadlineExceeded, LLMError, Overloaded
 from .prompting import PromptBook
+from .resources import prompt_texts_dir
+from .salvage import load_rules, salvage
 from .scenario import decide
 from .schemas import (
     AttemptOut,
@@ -57,6 +59,12 @@ from .templates import TemplateBook
 
 log = logging.getLogger(__name__)
 
+#: Scenarios the scaffolded (compact) profile leaves to the template: see `_model_answers`.
+_TEMPLATE_SCENARIOS = frozenset({"needs_investigation", "abusive"})
+#: How much warmer each re-ask of the scaffolded profile samples, at the least: it
+#: re-asks without the failed draft, and the same prompt at the same heat gives the
+#: same text. The salvage rules, not the heat, decide which sentences can stay.
+_SCAFFOLD_REASK_WARMER = 0.3
 _FENCE = re.compile(r"^```[\w-]*\s*|\s*```$")
 _WRAPPING_QUOTES = ('"', "'", "“", "”", "„", "«", "»")
 
@@ -181,12 +189,18 @@ class ReplyPipeline:
         tally = Tally()
         deadline = time.monotonic() + self.settings.request_deadline_s
         # A review held for a person gets only a holding reply: never the LLM's words.
-        if self.model is not None and not case.decision.needs_human:
+        if self.model is not None and not case.decision.needs_human and self._model_answers(case):
             accepted = await self._ask_llm(case, tally, deadline)
             if accepted is not None:
                 return await self._finish(case, tally, accepted[0], "llm", accepted[1], deadline)
         text, results = self._template(case, tally)
         return await self._finish(case, tally, text, "template", results, deadline)
+
+    def _model_answers(self, case: Case) -> bool:
+        """Whether the model is asked at all. A scaffolded body cannot ask the reviewer
+        for the date and details these scenarios need (the templates do), so a small
+        model's seconds would be spent on a reply that lacks them."""
+        return not (self.prompts.scaffolded and case.decision.scenario in _TEMPLATE_SCENARIOS)
 
     def _remember(self, case: Case, reply: str) -> None:
         self.history.add(case.business.name, review_key(case.review.id, case.review.text), reply)
@@ -211,7 +225,11 @@ class ReplyPipeline:
                 continue
             body, draft, results = drafted
             failed = [r for r in results if not r.passed]
-            if not failed:
+            if self.prompts.scaffolded:
+                kept = self._salvage(body, draft, results, case, context, tally)
+                if kept is not None:
+                    return kept
+            elif not failed:
                 return draft, results
             if any(same_draft(body, earlier) for earlier in rejected):
                 # The model answers the re-ask with the draft it was told fails: another
@@ -219,17 +237,60 @@ class ReplyPipeline:
                 log.info("llm repeated a rejected draft on attempt %d; template", attempt + 1)
                 break
             rejected.append(body)
-            messages = [
-                *base,
-                Message("assistant", body),
-                self.prompts.reask(case.facts, [(r.name, r.message) for r in failed]),
-            ]
+            # A draft that passed the checks but not the salvage rules names nothing of
+            # its own: it gets the hint to name the problem.
+            told = [(r.name, r.message) for r in failed] or [("no_generic", "")]
+            reask = self.prompts.reask(case.facts, told)
+            # A small model shown its failed draft writes it again: the scaffolded
+            # profile re-asks afresh, with the hints and a warmer sample instead.
+            shown = [] if self.prompts.scaffolded else [Message("assistant", body)]
+            messages = [*base, *shown, reask]
         return None
+
+    def _salvage(
+        self,
+        body: str,
+        draft: str,
+        results: list[CheckResult],
+        case: Case,
+        context: CheckContext,
+        tally: Tally,
+    ) -> tuple[str, list[CheckResult]] | None:
+        """A scaffolded draft as it may go out, or None to re-ask. A small model's body
+        keeps only the sentences the salvage rules allow, and must name the problem
+        itself (the scaffold's fact line must not do it for the model): one good
+        sentence is worth more than a re-ask's seconds. A cut is its own attempt after
+        the draft it was cut from, so the record shows both."""
+        rules = load_rules(
+            prompt_texts_dir(self.prompts_dir, "compact") / "salvage.yaml", case.language
+        )
+        if rules is None:  # no rules for the language: the checks alone decide
+            return (draft, results) if all(r.passed for r in results) else None
+        started = time.perf_counter()
+        cut = salvage(
+            body,
+            lambda text: self.templates.scaffold(case.facts, text),
+            lambda text: self.suite.run(text, context),
+            context,
+            rules,
+        )
+        if cut is None:
+            return None
+        if not cut.dropped and all(r.passed for r in results):
+            return draft, results  # the draft as written
+        log.info("llm draft kept after cutting %d sentences", len(cut.dropped))
+        tally.attempts.append(
+            AttemptOut(source="llm", text=cut.draft, failed=[], duration_ms=_ms(started))
+        )
+        return cut.draft, cut.results
 
     def _temperature(self, reasks: int) -> float:
         """The first draft at the configured temperature, each re-ask a step warmer, so
         a model that failed does not sample the same text again."""
-        warmer = self.settings.llm_temperature + reasks * self.settings.llm_reask_warmer
+        step = self.settings.llm_reask_warmer
+        if self.prompts.scaffolded:
+            step = max(step, _SCAFFOLD_REASK_WARMER)
+        warmer = self.settings.llm_temperature + reasks * step
         return round(min(warmer, max(1.0, self.settings.llm_temperature)), 3)
 
     async def draft_once(

@@ -82,17 +82,36 @@ class TemplateBook:
             )
         )
 
+    def _fact(self, data: dict[str, Any], facts: ReplyFacts) -> str:
+        """The business's fact a false claim or a fixed fault is answered with."""
+        frames = data["fact"]
+        if facts.scenario == "false_claim":
+            return str(
+                frames["not_offered"].format(item=facts.not_offered, business=facts.business)
+                if facts.not_offered
+                else frames["no_record"]
+            )
+        if facts.scenario == "fixed_since":
+            return str(
+                frames["fixed"].format(fix=_sentence(facts.fix))
+                if facts.fix
+                else frames["fixed_generic"]
+            )
+        return ""
+
     def scaffold(self, facts: ReplyFacts, body: str) -> str:
         """A model-written body between the greeting and the closing line (contact
         and signature): how small local models get replies that can pass the checks.
-        A greeting or sign-off the model added anyway is dropped."""
+        A greeting or sign-off the model added anyway is dropped. A false claim or a
+        fixed fault also gets the business's fact, which a small model cannot state."""
         data = self.data(facts.language)
         body = _whole_sentences(_strip_frame(body, data))
         closing = data["closing"].format(
             channel=self._channel(data, facts), signature=self._signature(data, facts)
         )
         greeting = self.greeting(facts.language, facts.reviewer_name)
-        return in_script(tidy(f"{greeting} {body} {closing}"), facts)
+        fact = self._fact(data, facts)
+        return in_script(tidy(f"{greeting} {body} {fact} {closing}"), facts)
 
     def detail_sentences(self, facts: ReplyFacts) -> list[list[str]]:
         """The sentences that name the reviewer's own phrases: for three, two, then one
@@ -136,20 +155,7 @@ class TemplateBook:
         offer = ""
         if facts.compensation and facts.scenario in ("genuine", "anonymous"):
             offer = data["offer"].format(compensation=facts.compensation[0])
-        frames = data["fact"]
-        fact = ""
-        if facts.scenario == "false_claim":
-            fact = (
-                frames["not_offered"].format(item=facts.not_offered, business=facts.business)
-                if facts.not_offered
-                else frames["no_record"]
-            )
-        elif facts.scenario == "fixed_since":
-            fact = (
-                frames["fixed"].format(fix=_sentence(facts.fix))
-                if facts.fix
-                else frames["fixed_generic"]
-            )
+        fact = self._fact(data, facts)
 
         topic = self.topic_phrase(facts.language, facts.topics)
         quote = data["quote"].format(text=facts.quote) if facts.quote else ""

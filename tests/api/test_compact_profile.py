@@ -54,7 +54,16 @@ def test_reask_sends_short_hints_not_check_messages(compact: TestClient, llm: Sc
 def test_model_that_writes_contact_details_itself_is_caught(
     compact: TestClient, llm: ScriptedLLM
 ) -> None:
+    """The checks catch the made-up hotline; the sentence is cut and the model's other
+    sentences, which pass, are kept (`replyguard.salvage`)."""
     llm.script({"text": BODY + " Call our hotline on +1 212 555 0147."})
     data = compact.post("/v1/replies", json=reply_body()).json()
-    assert data["source"] == "template"
-    assert all("offline_channel" in a["failed"] for a in data["attempts"][:-1])
+    assert len(llm.requests) == 1
+    assert data["source"] == "llm"
+    assert data["passed"] is True
+    raw, cut = data["attempts"]
+    assert "offline_channel" in raw["failed"]
+    assert cut["failed"] == []
+    assert cut["text"] == data["reply"]
+    assert "212 555 0147" not in data["reply"]
+    assert BODY in data["reply"]

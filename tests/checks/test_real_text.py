@@ -238,3 +238,12 @@ def test_the_profile_email_written_as_given_counts(suite: CheckSuite) -> None:
     contact = Contact("Anna Kowalska", email="care team@bank.example")
     assert _channel(suite, "Please write to care team@bank.example so we can help.", contact)
     assert not _channel(suite, "Please write to other@bank.example so we can help.", contact)
+
+
+def test_the_classifier_reads_chinese_without_a_regex_per_token() -> None:
+    """`_is_han` stands in for `_HAN.match` on a token's first character: the same
+    answer for every character of the Basic Multilingual Plane."""
+    from replyguard_checks.attack_model import _HAN, _is_han
+
+    assert all(_is_han(chr(c)) == bool(_HAN.match(chr(c))) for c in range(0x10000))
+
