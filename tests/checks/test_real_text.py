@@ -246,4 +246,3 @@ def test_the_classifier_reads_chinese_without_a_regex_per_token() -> None:
     from replyguard_checks.attack_model import _HAN, _is_han
 
     assert all(_is_han(chr(c)) == bool(_HAN.match(chr(c))) for c in range(0x10000))
-
