@@ -88,7 +88,10 @@ def test_suggest_edit_into_an_attack_and_see_no_attack_turn_red(
     screenshot(page, "agent-page-desktop.png")
 
     # Edit the first draft into an attack on the reviewer: the badges re-check live.
-    first.fill(draft.replace("Dear Karen Miller,", f"Dear Karen Miller, {ATTACK}", 1))
+    # The attack takes the place of the opening thanks, so the length stays in bounds.
+    opening, rest = draft.split(". ", 1)
+    assert opening.startswith("Dear Karen Miller,")
+    first.fill(f"Dear Karen Miller, {ATTACK} {rest}")
     no_attack = card(page, 0).locator('li.check[data-check="no_attack"]')
     expect(no_attack).to_have_attribute("data-state", "fail")
     expect(no_attack).to_have_class("check fail")
