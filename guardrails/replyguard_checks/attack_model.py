@@ -18,7 +18,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -49,21 +49,31 @@ def features(sentence: str, language: str = "") -> Iterator[str]:
     tokens = ["<s>", *(t if not t.isdigit() else "0" for t in _TOKEN.findall(sentence)), "</s>"]
     lemmas = language not in ("", "zh", "zh-Hant")
     last = len(tokens) - 1
+    previous = ""
     for i, token in enumerate(tokens):
-        yield "w " + token
-        han = _is_han(token[0])
-        if len(token) > _PREFIX and not han:
-            yield "p " + token[:_PREFIX]
-        if lemmas and 0 < i < last and token != "0" and not han:
-            yield "l " + lemma(token, language)
+        yield from _word_features(token, language if lemmas and 0 < i < last else "")
         if i:
-            yield "b " + tokens[i - 1] + " " + token
+            yield "b " + previous + " " + token
+        previous = token
     for run in _HAN.findall(sentence):
         padded = f"<{run}>"
         for j in range(len(padded) - 1):
             yield "c " + padded[j : j + 2]
             if j + 3 <= len(padded):
                 yield "t " + padded[j : j + 3]
+
+
+@lru_cache(maxsize=8192)
+def _word_features(token: str, language: str) -> tuple[str, ...]:
+    """The features of one token on its own (form, prefix, lemma when `language`):
+    cached, since replies repeat their words and the lemma lookup is the dear part."""
+    found = ["w " + token]
+    han = _is_han(token[0])
+    if len(token) > _PREFIX and not han:
+        found.append("p " + token[:_PREFIX])
+    if language and token != "0" and not han:
+        found.append("l " + lemma(token, language))
+    return tuple(found)
 
 
 def _is_han(char: str) -> bool:

@@ -8,10 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .script import script_of
+from .script import HANS, HANT, script_of
 
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "de", "es", "fr", "nl", "pl", "sl", "bg", "zh")
 DEFAULT_MAX_WORDS = 120
+#: Chinese tags that name a script or a region: read as Chinese written in that script.
+_CHINESE_TAGS = {
+    "zh-hant": HANT,
+    "zh-tw": HANT,
+    "zh-hk": HANT,
+    "zh-mo": HANT,
+    "zh-hans": HANS,
+    "zh-cn": HANS,
+    "zh-sg": HANS,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +64,15 @@ class CheckContext:
     #: "Hant" or "Hans" for a Chinese review (how the reviewer writes), None when the
     #: review text itself tells (see `review_script`).
     script: str | None = None
+
+    def __post_init__(self) -> None:
+        # "zh-Hant" or "zh-TW" from a caller's own data: every check knows Chinese as
+        # "zh", and the tag's script is the one a reply is written back in.
+        tag = self.language.casefold().replace("_", "-")
+        if tag in _CHINESE_TAGS:
+            object.__setattr__(self, "language", "zh")
+            if self.script is None:
+                object.__setattr__(self, "script", _CHINESE_TAGS[tag])
 
     @property
     def review_script(self) -> str | None:

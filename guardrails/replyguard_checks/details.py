@@ -50,29 +50,40 @@ def lemma(word: str, language: str) -> str:
     return lemmatizer().lemmatize(word, language).casefold()
 
 
-def _masked(text: str, language: str, names: Iterable[str]) -> str:
+def _masked(text: str, language: str, names: Iterable[str], told_by: Iterable[str]) -> str:
     """Normalised text without names and without insults or accusations, which are
     never a specific detail ("SCAMMERS!" names no problem to answer)."""
     scanned = mask_terms(normalize(text), names)
-    for lex in lexicons_for(language, text, names):
+    for lex in lexicons_for(language, text, told_by):
         scanned = lex.attack.sub(" ", scanned)
     return scanned
 
 
-def content_terms(text: str, language: str, names: Iterable[str] = ()) -> set[str]:
-    """Lemmas of the words in `text` that could be a specific detail."""
-    return set(_content_terms(text, language, tuple(names)))
+def content_terms(
+    text: str,
+    language: str,
+    names: Iterable[str] = (),
+    told_by: Iterable[str] | None = None,
+) -> set[str]:
+    """Lemmas of the words in `text` that could be a specific detail, with `names`
+    masked. The text's language is told with `told_by` masked (default: `names`):
+    a check passes the names every other check tells a draft's language with, so
+    the draft is detected once, not once more for a second set of names."""
+    names = tuple(names)
+    return set(_content_terms(text, language, names, names if told_by is None else tuple(told_by)))
 
 
 @lru_cache(maxsize=2048)
-def _content_terms(text: str, language: str, names: tuple[str, ...]) -> frozenset[str]:
+def _content_terms(
+    text: str, language: str, names: tuple[str, ...], told_by: tuple[str, ...]
+) -> frozenset[str]:
     # Cached: every draft of a request is compared with the same review.
     lex = lexicon(language)
     skip = set(lex.stopwords) | set(lex.generic_words)
     if language == "zh":
-        return frozenset(_zh_terms(_masked(text, language, names), skip))
+        return frozenset(_zh_terms(_masked(text, language, names, told_by), skip))
     terms: set[str] = set()
-    for word in words(_masked(text, language, names)):
+    for word in words(_masked(text, language, names, told_by)):
         if len(word) < _MIN_LEN or word in skip:
             continue
         base = lemma(word, language)
@@ -100,15 +111,21 @@ def related(a: str, b: str) -> bool:
 
 
 def shared_details(
-    review: str, draft: str, language: str, names: Iterable[str] = ()
+    review: str,
+    draft: str,
+    language: str,
+    names: Iterable[str] = (),
+    told_by: Iterable[str] | None = None,
 ) -> tuple[set[str], list[str]]:
-    """(the review's detail terms, those the draft names)."""
+    """(the review's detail terms, those the draft names); `told_by` as in
+    `content_terms`."""
     names = list(names)
-    wanted = content_terms(review, language, names)
+    told_by = None if told_by is None else tuple(told_by)
+    wanted = content_terms(review, language, names, told_by)
     if language == "zh":
         body = normalize(draft)
         return wanted, sorted(t for t in wanted if t in body or _zh_core(t) in body)
-    have = content_terms(draft, language, names)
+    have = content_terms(draft, language, names, told_by)
     # A term the draft repeats as it is needs no pairwise comparison (`related(w, w)`
     # holds): a set lookup first, every pair only for the rest.
     return wanted, sorted(w for w in wanted if w in have or any(related(w, h) for h in have))

@@ -87,7 +87,9 @@ class NoGeneric(ReplyCheck):
             )
         # The business's own name says nothing about this reviewer's problem.
         masked = (*context.masked_names, *name_parts(context.business_name))
-        wanted, named = shared_details(context.review_text, text, context.language, masked)
+        wanted, named = shared_details(
+            context.review_text, text, context.language, masked, context.masked_names
+        )
         if wanted and not named:
             named = joined_details(context.review_text, text, context.language)
         if len(wanted) < _SPECIFIC_TERMS and word_count(context.review_text) < _SPECIFIC_WORDS:

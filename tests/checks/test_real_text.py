@@ -246,3 +246,55 @@ def test_the_classifier_reads_chinese_without_a_regex_per_token() -> None:
     from replyguard_checks.attack_model import _HAN, _is_han
 
     assert all(_is_han(chr(c)) == bool(_HAN.match(chr(c))) for c in range(0x10000))
+
+
+def _features_as_first_written(sentence: str, language: str = "") -> list[str]:
+    """`features` before its per-word cache: the reference the cached one must equal."""
+    from replyguard_checks.attack_model import _HAN, _PREFIX, _TOKEN, _is_han
+    from replyguard_checks.details import lemma
+
+    tokens = ["<s>", *(t if not t.isdigit() else "0" for t in _TOKEN.findall(sentence)), "</s>"]
+    lemmas = language not in ("", "zh", "zh-Hant")
+    last = len(tokens) - 1
+    out: list[str] = []
+    for i, token in enumerate(tokens):
+        out.append("w " + token)
+        han = _is_han(token[0])
+        if len(token) > _PREFIX and not han:
+            out.append("p " + token[:_PREFIX])
+        if lemmas and 0 < i < last and token != "0" and not han:
+            out.append("l " + lemma(token, language))
+        if i:
+            out.append("b " + tokens[i - 1] + " " + token)
+    for run in _HAN.findall(sentence):
+        padded = f"<{run}>"
+        for j in range(len(padded) - 1):
+            out.append("c " + padded[j : j + 2])
+            if j + 3 <= len(padded):
+                out.append("t " + padded[j : j + 3])
+    return out
+
+
+@pytest.mark.slow
+def test_cached_features_equal_the_first_written_ones_on_every_paraphrase() -> None:
+    """The per-word cache changes no feature, nor their order (so no score), on the
+    sentences the classifier is trained on, in every language and with none."""
+    from pathlib import Path
+
+    import yaml
+    from replyguard_evals.corpus import yaml_strings
+
+    from replyguard_checks import normalize
+
+    checked = 0
+    for path in sorted(Path("evals/paraphrases").rglob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        language = str(data.get("language", "")) if isinstance(data, dict) else ""
+        for text in yaml_strings(data):
+            for sentence in sentences(normalize(text)):
+                for lang in (language, ""):
+                    assert list(features(sentence, lang)) == _features_as_first_written(
+                        sentence, lang
+                    ), sentence
+                    checked += 1
+    assert checked > 20_000

@@ -85,3 +85,22 @@ def test_traditional_details_are_named(suite: CheckSuite) -> None:
     assert by_name["no_generic"].passed, by_name["no_generic"].message
     assert by_name["named_contact"].passed
     assert by_name["offline_channel"].passed
+
+
+@pytest.mark.parametrize(
+    ("tag", "script"), [("zh-Hant", HANT), ("zh_TW", HANT), ("zh-HK", HANT), ("zh-CN", HANS)]
+)
+def test_a_chinese_region_or_script_tag_reads_as_chinese_in_that_script(
+    suite: CheckSuite, tag: str, script: str
+) -> None:
+    # A caller's own data says "zh-Hant" where the checks know "zh": no check may crash.
+    context = CheckContext(
+        review_text="湯是冷的",
+        language=tag,
+        contact=Contact(name="王小明", phone="02 2345 6789"),
+    )
+    assert (context.language, context.review_script) == ("zh", script)
+    hant = "您好，讓您等了一個小時，湯也是冷的，真的很抱歉。請打電話 02 2345 6789 找我。王小明"
+    results = {r.name: r for r in suite.run(hant, context)}
+    assert not any("could not run" in r.message for r in results.values())
+    assert results["language"].passed == (script == HANT), results["language"].message

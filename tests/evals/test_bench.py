@@ -154,3 +154,20 @@ def test_the_http_report_says_which_goals_are_met() -> None:
     assert "0.89 at 100 (met, goal 0.80)" in text
     assert "CPU per request at 100 concurrent 2.40 ms (met, goal 2.5)" in text
     assert "RSS" not in text  # no memory run, no memory table
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The soup was cold and we waited two hours for a table.",
+        "湯是冷的，我們等了兩個小時才有位子。",
+        "Zupa była zimna, a na stolik czekaliśmy dwie godziny.",
+    ],
+)
+@pytest.mark.parametrize("size", [119, 1999])
+def test_bench_drafts_have_the_size_their_row_is_labelled_with(text: str, size: int) -> None:
+    from replyguard_checks import word_count
+    from replyguard_evals.bench import _pad
+
+    # Repeating a whole template "until at least 110 words" once gave 160-word drafts.
+    assert size - 1 < word_count(_pad(text, size)) <= size
