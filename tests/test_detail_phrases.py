@@ -94,3 +94,44 @@ def test_praise_is_not_named_as_a_complaint() -> None:
 
 def test_a_review_with_nothing_specific_gets_no_phrase() -> None:
     assert phrases("Very bad app", "en") == []
+
+
+@pytest.mark.parametrize(
+    ("language", "review", "wanted", "never"),
+    [
+        (
+            "en",
+            "We waited almost two hours for a table on Saturday and the soup was cold when "
+            "it came. The waiter ignored us all evening.",
+            ["two hours for a table", "soup was cold", "waiter ignored us all evening"],
+            # a quote that cuts the number off what it counts, or the deed off its doer
+            ["hours for a table on Saturday", "waiter"],
+        ),
+        (
+            "en",
+            "Still waiting on our money and the server is always down.",
+            ["server is always down"],
+            ["waiting on"],
+        ),
+        (
+            "es",
+            "El navegador es bueno pero los bloqueadores de anuncios no funcionan.",
+            ["bloqueadores de anuncios no funcionan"],
+            ["navegador es bueno"],
+        ),
+        (
+            "en",
+            "The soup was not warm.",
+            ["soup was not warm"],
+            ["warm"],
+        ),
+    ],
+)
+def test_a_short_part_is_quoted_whole_and_never_cut_from_its_number_or_negation(
+    language: str, review: str, wanted: list[str], never: list[str]
+) -> None:
+    found = phrases(review, language)
+    for part in wanted:
+        assert part in found, (part, found)
+    for part in never:
+        assert part not in found, (part, found)

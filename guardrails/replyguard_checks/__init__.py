@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # what mypy sees; at run time `__getattr__` imports these on 
     from .heap import trim as trim_heap
     from .language import NAMES as LANGUAGE_NAMES
     from .language import detect as detect_language
+    from .lexicon import spelled_numbers
     from .no_attack import attacks_in
     from .no_generic import stock_formulas
     from .suite import CheckResult, CheckSuite
@@ -58,6 +59,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "LANGUAGE_NAMES": ("language", "NAMES"),
     "detect_language": ("language", "detect"),
     "attacks_in": ("no_attack", "attacks_in"),
+    "spelled_numbers": ("lexicon", "spelled_numbers"),
     "stock_formulas": ("no_generic", "stock_formulas"),
     "CORE_CHECKS": ("core", "CORE_CHECKS"),
     "CheckResult": ("suite", "CheckResult"),
@@ -118,6 +120,7 @@ __all__ = [
     "normalize",
     "related",
     "script_of",
+    "spelled_numbers",
     "stock_formulas",
     "to_simplified",
     "to_traditional",

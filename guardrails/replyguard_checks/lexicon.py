@@ -144,6 +144,14 @@ def lexicon(language: str) -> Lexicon:
     )
 
 
+def spelled_numbers(language: str) -> frozenset[str]:
+    """The numbers a language writes as words ("two", "zwei", "dwie"), normalised: a
+    quote of the review keeps the number in front of what it counts ("two hours")."""
+    if language not in SUPPORTED_LANGUAGES:
+        return frozenset()
+    return frozenset(lexicon(language).numbers)
+
+
 @cache
 def all_lexicons() -> tuple[Lexicon, ...]:
     """Every lexicon, each pattern compiled: what start-up loads before the first request."""

@@ -19,7 +19,15 @@ from pathlib import Path
 
 import yaml
 
-from replyguard_checks import CJK_CHAR, EMAIL, URL, content_terms, normalize, to_simplified
+from replyguard_checks import (
+    CJK_CHAR,
+    EMAIL,
+    URL,
+    content_terms,
+    normalize,
+    spelled_numbers,
+    to_simplified,
+)
 
 from .cues import Cues
 from .resources import cues_file
@@ -44,6 +52,8 @@ _MONEY = re.compile(
     r"francs?|kr|rs|rupees?|usd|gbp|pln|bgn|yuan|dólares|pesos)|[$€£¥₹]\s?\d|\d{3,}"
 )
 _SMALL_NUMBER = re.compile(r"\d{1,3}")
+#: A word this short that is no detail ("on", "of", "me") never ends a quote.
+_SHORT_WORD = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +66,8 @@ class DetailWords:
     praise: frozenset[str]
     leading: tuple[str, ...]
     joins: frozenset[str]
-    #: Parts of words a repeated phrase never holds: a demand for compensation.
+    #: Parts of words a repeated phrase never holds: a demand for compensation, or how
+    #: many times the reviewer had to write (the template answers that in its own words).
     skip: tuple[str, ...]
 
 
@@ -156,7 +167,7 @@ def _phrases(
             kinds.append((0.4, frozenset(), frozenset(), "negation"))
         elif word in lexicon.joins:
             kinds.append((0.0, frozenset(), frozenset(), "join"))
-        elif _SMALL_NUMBER.fullmatch(word):
+        elif _SMALL_NUMBER.fullmatch(word) or word in spelled_numbers(language):
             kinds.append((0.3, frozenset(), frozenset(), "number"))
         else:
             kinds.append((0.0, frozenset(), frozenset(), "other"))
@@ -165,11 +176,13 @@ def _phrases(
     for start, (_, _, _, kind) in enumerate(kinds):
         if kind in ("other", "join"):
             continue
+        if start and kinds[start - 1][3] in ("number", "negation"):
+            continue  # "hours" without its "two", "warm" without its "not"
         for end in range(start, min(start + MAX_WORDS, len(kinds))):
             if kinds[end][3] == "join":
                 break
-            if kinds[end][3] not in ("content", "number"):
-                continue
+            if kinds[end][3] != "content":
+                continue  # a number says what it counts after it: "50" alone is no detail
             window = kinds[start : end + 1]
             if not any(k[3] == "content" for k in window):
                 continue
@@ -181,6 +194,8 @@ def _phrases(
             if praised and not negated:
                 score *= 0.3  # "the staff were friendly" is no complaint to answer
             windows.append((score, start, end))
+    sizes = [len(token.group()) for token in tokens]
+    windows += _whole_parts(kinds, sizes, windows, praise)
     found: list[Phrase] = []
     taken: set[int] = set()
     for score, start, end in sorted(windows, key=lambda w: (-w[0], w[1])):
@@ -203,6 +218,39 @@ def _phrases(
             )
         )
     return found
+
+
+def _whole_parts(
+    kinds: list[tuple[float, frozenset[str], frozenset[str], str]],
+    sizes: list[int],
+    windows: list[tuple[float, int, int]],
+    praise: set[int],
+) -> list[tuple[float, int, int]]:
+    """Each part of the clause between joins that fits in one phrase, quoted whole
+    from its first telling word ("waiter ignored us all evening", not "waiter"): a
+    person's sentence reads better than a cut of it. A short word it would end on is
+    left out ("still waiting on", "fees of Rs"). It takes the score of the best window
+    inside it, and a little more, so it stands in for that window."""
+    whole: list[tuple[float, int, int]] = []
+    begin = 0
+    for end in range(len(kinds) + 1):
+        if end < len(kinds) and kinds[end][3] != "join":
+            continue
+        first = next((i for i in range(begin, end) if kinds[i][3] not in ("other", "join")), end)
+        last = end - 1
+        while last > first and kinds[last][3] == "other" and sizes[last] < _SHORT_WORD:
+            last -= 1
+        inside = [w for w in windows if first <= w[1] and w[2] <= last]
+        # Praise inside the part is no complaint, unless the part itself negates it
+        # ("not good"); a "no" elsewhere in the clause does not count here.
+        praised = any(
+            i in praise and not any(kinds[j][3] == "negation" for j in range(first, i))
+            for i in range(first, last + 1)
+        )
+        if inside and last - first < MAX_WORDS and not praised:
+            whole.append((max(w[0] for w in inside) + 0.01, first, last))
+        begin = end + 1
+    return whole
 
 
 def _zh_phrase(

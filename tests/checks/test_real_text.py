@@ -282,9 +282,9 @@ def test_cached_features_equal_the_first_written_ones_on_every_paraphrase() -> N
     from pathlib import Path
 
     import yaml
-    from replyguard_evals.corpus import yaml_strings
 
     from replyguard_checks import normalize
+    from replyguard_evals.corpus import yaml_strings
 
     checked = 0
     for path in sorted(Path("evals/paraphrases").rglob("*.yaml")):
