@@ -120,7 +120,9 @@ def test_llm_that_never_passes_ends_in_a_checked_template(
     assert "Anna Kowalska" in text
     assert "+44 20 7946 0958" in text or "anna@bistroverde.example" in text
 
-    check = pipeline.check(CheckRequest.model_validate({**reply_body(), "draft": text}))
+    check = asyncio.run(
+        pipeline.check(CheckRequest.model_validate({**reply_body(), "draft": text}))
+    )
     assert check.passed is True, check
 
 

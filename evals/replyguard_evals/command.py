@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from replyguard.checks import shared_suite
+from replyguard.judge import JUDGE_CHECK
 from replyguard.runtime import Runtime
 from replyguard.settings import Settings
 from replyguard_checks import CheckSuite
@@ -178,10 +179,14 @@ def run_eval(
             "provider": settings.provider,
             "model": settings.model_name,
             "max_attempts": settings.max_attempts,
+            "judge": settings.judge,
             "filter": case_filter,
             "duration_s": round(time.perf_counter() - started, 1),
         },
-        "summary": summarize(results, suite.names),
+        # The LLM judge, when on, is its own row, apart from the checks.
+        "summary": summarize(
+            results, [*suite.names, *([JUDGE_CHECK] if settings.judge == "llm" else [])]
+        ),
         "cases": [r.as_dict() for r in results],
     }
     if with_corpus:

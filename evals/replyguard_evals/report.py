@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from replyguard.judge import JUDGE_CHECK
+
 from .runner import CaseResult
 
 
@@ -59,6 +61,10 @@ def summarize(results: list[CaseResult], check_names: list[str]) -> dict[str, An
             "pass_rate": _rate(final_pass, total),
             "llm_draft_fail_rate": _rate(draft_fail, len(drafts)),
         }
+        if name == JUDGE_CHECK:
+            # The LLM judge reads LLM replies only: its rate is over the replies it read.
+            judged = sum(1 for resp in responses if any(c.name == name for c in resp.checks))
+            by_check[name] |= {"judged": judged, "pass_rate": _rate(final_pass, judged)}
 
     with_llm = [resp for resp in responses if any(a.source == "llm" for a in resp.attempts)]
     first_ok = 0

@@ -32,6 +32,7 @@ from .drafting import Case, Draft, Tally, same_draft
 from .excerpt import pick_quote
 from .facts import ReplyFacts
 from .history import RecentReplies, ReplyHistory, review_key
+from .judge import AttackJudge
 from .llm.base import ChatModel, Message
 from .llm.errors import CircuitOpen, DeadlineExceeded, LLMError, Overloaded
 from .prompting import PromptBook
@@ -110,6 +111,12 @@ class ReplyPipeline:
         # The service passes the records store's (storage.history); in memory otherwise.
         self.history: ReplyHistory = history or RecentReplies(per_business=settings.repeat_window)
         self.templates = TemplateBook(folder)
+        # Settings allow the judge only with a remote model (provider openai).
+        self.judge = (
+            AttackJudge(model, folder, settings.judge_timeout_s)
+            if model is not None and settings.judge == "llm"
+            else None
+        )
 
     # -- preparing ---------------------------------------------------------------
     def prepare(self, review: Review, business: Business, options: Options) -> Case:
@@ -172,9 +179,12 @@ class ReplyPipeline:
         return Case(review, business, options, language, decision, context, facts)
 
     # -- checking ----------------------------------------------------------------
-    def check(self, request: CheckRequest) -> CheckResponse:
+    async def check(self, request: CheckRequest) -> CheckResponse:
         case = self.prepare(request.review, request.business, request.options)
         results = self.suite.run(request.draft, case.context)
+        if self.judge is not None and all(r.passed for r in results):
+            deadline = time.monotonic() + self.settings.request_deadline_s
+            results.append(await self.judge.judge(request.draft, case, Tally(), deadline))
         return CheckResponse(
             passed=all(r.passed for r in results),
             language=case.language,
@@ -343,6 +353,10 @@ class ReplyPipeline:
         body = clean_draft(completion.text)
         draft = self.templates.scaffold(case.facts, body) if self.prompts.scaffolded else body
         results = self.suite.run(draft, context)
+        if self.judge is not None and all(r.passed for r in results):
+            # Only a draft about to go out costs a judge call; its verdict is one
+            # more check, so a draft it rejects is re-asked with its reason.
+            results.append(await self.judge.judge(draft, case, tally, deadline))
         tally.attempts.append(
             AttemptOut(
                 source="llm",

@@ -52,6 +52,13 @@ def templates_file(prompts: Path, language: str) -> Path:
     return prompts / "templates" / f"{language}.yaml"
 
 
+def judge_prompt_file(prompts: Path) -> Path:
+    """What the LLM judge is asked about a reply (`judge`); the shipped one for a
+    business's prompts folder made before the judge existed."""
+    path = prompts / "judge.md"
+    return path if path.is_file() else prompts_dir() / "judge.md"
+
+
 def revise_prompt_file(prompts: Path) -> Path:
     """What the LLM is asked when it edits a person's reply (`revisions.llm_edit`); the
     shipped one for a business's prompts folder made before revisions existed."""

@@ -12,7 +12,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, computed_field, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    computed_field,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from . import resources
@@ -148,6 +155,13 @@ class Settings(BaseSettings):
     breaker_cooldown_s: float = Field(
         default=30.0, gt=0, description="How long an open circuit skips the LLM before a probe."
     )
+    judge: Literal["off", "llm"] = Field(
+        default="off",
+        description="llm: the configured remote model also judges whether a draft attacks "
+        "the reviewer (LLM drafts and /v1/checks; one more call each, reported as "
+        "no_attack_judge); needs provider openai. off: the checks alone.",
+    )
+    judge_timeout_s: float = Field(default=10.0, gt=0, description="Per judge call.")
     log_level: str = "INFO"
     log_format: Literal["auto", "json", "text"] = Field(
         default="auto",
@@ -159,6 +173,16 @@ class Settings(BaseSettings):
         description="Where people reach the service, for the start-up banner "
         "(`replyguard serve` sets it from --host and --port when unset).",
     )
+
+    @model_validator(mode="after")
+    def _judge_needs_a_remote_model(self) -> Settings:
+        if self.judge == "llm" and self.provider != "openai":
+            raise ValueError(
+                "REPLYGUARD_JUDGE=llm needs a capable remote model: set "
+                "REPLYGUARD_LLM_PROVIDER=openai with a base URL or an API key. The embedded "
+                f"local model never judges (provider in effect: {self.provider})."
+            )
+        return self
 
     @field_validator("llm_provider", mode="before")
     @classmethod

@@ -182,3 +182,38 @@ def test_full_cli_run_and_html_report_in_chromium(tmp_path: Path) -> None:
         check=True,
     )
     assert shot.stat().st_size > 20_000
+
+
+def test_the_llm_judge_is_reported_as_a_row_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from replyguard.judge import JUDGE_CHECK
+    from replyguard.runtime import Runtime
+    from replyguard_evals.dataset import load_cases
+    from replyguard_evals.scripted_llm import running
+
+    case = next(c for c in load_cases() if c.id.startswith("en-"))
+    # A draft that passes every check for this case: the case's own template reply.
+    draft = asyncio.run(Runtime.templates_only().pipeline.reply(case.request)).reply
+    calm = '{"attack": false, "sentence": "", "reason": ""}'
+    monkeypatch.setenv("REPLYGUARD_JUDGE", "llm")
+    monkeypatch.setenv("REPLYGUARD_LLM_API_KEY", "test-key")
+    with running() as llm:
+        llm.script(
+            {"answers": [["Decide one thing only", calm], [case.request.review.text, draft]]}
+        )
+        code, report = _run(
+            tmp_path,
+            "judged",
+            provider="openai",
+            base_url=llm.base_url,
+            model="scripted-model",
+            case_filter=case.id,
+        )
+    assert code == 0
+    assert report["meta"]["judge"] == "llm"
+    row = report["summary"]["by_check"][JUDGE_CHECK]
+    assert row == {"pass_rate": 1.0, "llm_draft_fail_rate": 0.0, "judged": 1}
+    assert report["summary"]["source"] == {"llm": 1}

@@ -83,6 +83,6 @@ async def check_draft(
     body: CheckRequest, pipeline: PipelineDep, metrics: MetricsDep
 ) -> CheckResponse:
     """Run every check on a reply written elsewhere (by a person, or another tool)."""
-    result = pipeline.check(body)
+    result = await pipeline.check(body)
     metrics.observe_checks(result.checks, "request")
     return result

@@ -17,6 +17,7 @@
     no_unauthorized_offer: "Allowed offers",
     no_private_data: "No private data",
     not_repeated: "Not repeated",
+    no_attack_judge: "No attack (LLM judge)",
   };
   const LANGUAGES = {
     en: "English", de: "German", es: "Spanish", fr: "French", nl: "Dutch",
