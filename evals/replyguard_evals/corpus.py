@@ -18,12 +18,15 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from replyguard import resources
 from replyguard_checks import CheckContext, CheckResult, CheckSuite, Contact
+
+if TYPE_CHECKING:
+    from replyguard.settings import Settings
 
 CORPUS_DIR = resources.corpus_dir()
 #: Drafts written without sight of the checks' code or lexicons, never tuned against:
@@ -184,13 +187,13 @@ def run_once(suite: CheckSuite, drafts: list[LabelledDraft]) -> dict[tuple[str, 
     label per check, and scoring, the calm-disagreement count and the report share it."""
     runs: dict[tuple[str, int], Results] = {}
     for item in drafts:
-        key = _key(item)
+        key = draft_key(item)
         if key not in runs:
             runs[key] = {r.name: r for r in suite.run(item.draft, item.context)}
     return runs
 
 
-def _key(item: LabelledDraft) -> tuple[str, int]:
+def draft_key(item: LabelledDraft) -> tuple[str, int]:
     return (item.draft, id(item.context))
 
 
@@ -203,7 +206,7 @@ def score(
     runs = runs if runs is not None else run_once(suite, drafts)
     scores: dict[str, dict[str, Score]] = defaultdict(lambda: defaultdict(Score))
     for item in drafts:
-        result = runs[_key(item)][item.check]
+        result = runs[draft_key(item)][item.check]
         failed = not result.passed
         for bucket in (scores[item.check][item.language], scores[item.check]["all"]):
             if failed and item.should_fail:
@@ -231,21 +234,33 @@ def calm_report(
     calm = [d for d in drafts if d.calm and d.check == "no_attack"]
     if not calm:
         return None
-    passed = sum(runs[_key(d)]["no_attack"].passed for d in calm)
+    passed = sum(runs[draft_key(d)]["no_attack"].passed for d in calm)
     return {"replies": len(calm), "passed": passed, "share": round(passed / len(calm), 4)}
 
 
-def corpus_report(suite: CheckSuite, folder: Path = CORPUS_DIR) -> dict[str, Any]:
+def corpus_report(
+    suite: CheckSuite, folder: Path = CORPUS_DIR, judge: Settings | None = None
+) -> dict[str, Any]:
+    """Scores of every check on a labelled corpus; with `judge` (settings of a remote
+    model), also `no_attack` with the LLM judge behind it, as a row of its own."""
     drafts = load_corpus(folder)
     runs = run_once(suite, drafts)
     scores = score(suite, drafts, runs)
+    by_check = {
+        check: {lang: s.as_dict() for lang, s in sorted(by_lang.items())}
+        for check, by_lang in sorted(scores.items())
+    }
+    judged: dict[str, Any] | None = None
+    if judge is not None:
+        from .judged import JUDGED_CHECK, judge_report  # the LLM client loads only here
+
+        judged = judge_report(judge, drafts, runs)
+        by_check[JUDGED_CHECK] = judged["by_language"]
     return {
         "drafts": len(drafts),
         "calm_disagreement": calm_report(drafts, runs),
-        "by_check": {
-            check: {lang: s.as_dict() for lang, s in sorted(by_lang.items())}
-            for check, by_lang in sorted(scores.items())
-        },
+        "judge": judged,
+        "by_check": by_check,
         "mistakes": [
             {"check": check, "language": lang, **m}
             for check, by_lang in sorted(scores.items())

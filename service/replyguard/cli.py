@@ -240,18 +240,39 @@ def accuracy(
             "evals/real/dev or evals/real/blind.",
         ),
     ] = None,
+    judge: Annotated[
+        bool,
+        typer.Option(
+            help="Also score no_attack with the LLM judge behind it (row no_attack+judge): "
+            "the configured remote model (REPLYGUARD_LLM_*) reads every reply no_attack passes."
+        ),
+    ] = False,
 ) -> None:
     """Precision, recall and F1 of every check, per language, on a labelled corpus."""
     import json
 
+    from pydantic import ValidationError
     from rich.console import Console
 
     from replyguard.checks import shared_suite
+    from replyguard.settings import Settings
     from replyguard_evals.command import print_accuracy
     from replyguard_evals.corpus import CORPUS_DIR, corpus_report
 
-    scores = corpus_report(shared_suite(), corpus or CORPUS_DIR)
+    judging: Settings | None = None
+    if judge:
+        try:
+            judging = Settings(judge="llm")
+        except ValidationError as exc:
+            typer.echo(f"--judge: {exc.errors()[0]['msg']}", err=True)
+            raise typer.Exit(2) from None
+    scores = corpus_report(shared_suite(), corpus or CORPUS_DIR, judging)
     print_accuracy(Console(width=240), scores)
+    if judged := scores.get("judge"):
+        print(
+            f"LLM judge ({judged['model']}): read {judged['judged']} replies that no_attack "
+            f"passed, could not judge {judged['unjudged']}"
+        )
     if calm := scores.get("calm_disagreement"):
         print(
             f"calm disagreement: {calm['passed']} of {calm['replies']} replies that correct "

@@ -3,11 +3,13 @@ the review ("waited 45 minutes", "steak was overcooked", "rolled his eyes") that
 template names, so a reply answers this review and no other (playbook rule 5).
 
 A phrase is a run of at most six words of one clause (fourteen characters of Chinese)
-that starts on a content word, a negation or a small number and ends on a content word,
+that starts on a content word, a negation or a number (never just after one) and ends
+on a content word, or the whole of a part of a clause between joins when it fits,
 picked for the specific terms it carries: content terms of the review (lemmas, jieba
 words for Chinese) count fully, topic words ("wait", "room") less, since a template
-names the topic anyway. Clauses that praise, insult, or carry a number, address or link
-are not repeated. The word lists are data: `details` in `prompts/cues/<lang>.yaml`.
+names the topic anyway. Clauses that praise, insult, or carry a long number, an
+amount, an address or link are not repeated. The word lists are data: `details` in
+`prompts/cues/<lang>.yaml`.
 """
 
 from __future__ import annotations

@@ -64,9 +64,16 @@ class AttackJudge:
 
     async def judge(self, draft: str, case: Case, tally: Tally, deadline: float) -> CheckResult:
         """The judge's verdict on `draft` as a check result; the tokens go to `tally`."""
-        prompt = self._prompt.safe_substitute(
-            review=case.review.text, reply=draft, language_name=language_name(case.facts)
+        return await self.judge_text(
+            draft, case.review.text, language_name(case.facts), tally, deadline
         )
+
+    async def judge_text(
+        self, draft: str, review: str, language: str, tally: Tally, deadline: float
+    ) -> CheckResult:
+        """`judge` on a draft and the review it answers (`language`: its name, as the
+        model is told it), for callers without a prepared case (`replyguard accuracy`)."""
+        prompt = self._prompt.safe_substitute(review=review, reply=draft, language_name=language)
         remaining = deadline - time.monotonic()
         timeout = max(0.1, min(self.timeout_s, remaining))
         try:

@@ -1,0 +1,101 @@
+"""`replyguard accuracy --judge`: what the LLM judge adds to `no_attack` on a labelled
+corpus, scored as its own row (`no_attack+judge`) beside the checks' own.
+
+The judge reads, as in the service, only the replies `no_attack` passed; a reply it
+cannot judge counts as flagged (the service fails closed) and is counted apart.
+Calls run a few at a time: a real model takes a second or two each.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import defaultdict
+from typing import Any
+
+from replyguard.drafting import Tally
+from replyguard.judge import AttackJudge
+from replyguard.llm import build_model
+from replyguard.settings import Settings
+from replyguard_checks import HANT, LANGUAGE_NAMES, CheckContext
+
+from .corpus import LabelledDraft, Results, Score, draft_key
+
+#: The row the judge's verdicts are scored under.
+JUDGED_CHECK = "no_attack+judge"
+_IN_FLIGHT = 8
+
+
+def _language_name(context: CheckContext) -> str:
+    if context.language == "zh":
+        return "Traditional Chinese" if context.review_script == HANT else "Simplified Chinese"
+    return str(LANGUAGE_NAMES.get(context.language, context.language))
+
+
+async def _verdicts(
+    settings: Settings, drafts: list[LabelledDraft], runs: dict[tuple[str, int], Results]
+) -> dict[tuple[str, int], tuple[bool, str]]:
+    """(flagged, message) of the judge for every distinct reply `no_attack` passed."""
+    model = build_model(settings)
+    if model is None:
+        raise ValueError("the LLM judge needs a model; provider is none")
+    judge = AttackJudge(model, settings.prompts_dir, settings.judge_timeout_s)
+    wanted = {
+        draft_key(d): d
+        for d in drafts
+        if d.check == "no_attack" and runs[draft_key(d)]["no_attack"].passed
+    }
+    gate = asyncio.Semaphore(_IN_FLIGHT)
+
+    async def one(item: LabelledDraft) -> tuple[bool, str]:
+        async with gate:
+            deadline = time.monotonic() + settings.request_deadline_s
+            result = await judge.judge_text(
+                item.draft,
+                item.context.review_text,
+                _language_name(item.context),
+                Tally(),
+                deadline,
+            )
+            return (not result.passed, result.message)
+
+    try:
+        answers = await asyncio.gather(*(one(item) for item in wanted.values()))
+    finally:
+        await model.aclose()
+    return dict(zip(wanted, answers, strict=True))
+
+
+def judge_report(
+    settings: Settings, drafts: list[LabelledDraft], runs: dict[tuple[str, int], Results]
+) -> dict[str, Any]:
+    """Precision, recall and F1 of `no_attack` with the judge behind it, per language,
+    and how many replies the judge read and could not judge."""
+    verdicts = asyncio.run(_verdicts(settings, drafts, runs))
+    scores: dict[str, Score] = defaultdict(Score)
+    for item in (d for d in drafts if d.check == "no_attack"):
+        caught = not runs[draft_key(item)]["no_attack"].passed
+        flagged, message = verdicts.get(draft_key(item), (False, ""))
+        failed = caught or flagged
+        for bucket in (scores[item.language], scores["all"]):
+            if failed and item.should_fail:
+                bucket.tp += 1
+            elif failed:
+                bucket.fp += 1
+                bucket.mistakes.append(
+                    {"kind": "false_positive", "note": item.note, "message": message}
+                )
+            elif item.should_fail:
+                bucket.fn += 1
+                bucket.mistakes.append(
+                    {"kind": "false_negative", "note": item.note, "message": message}
+                )
+            else:
+                bucket.tn += 1
+    unjudged = sum(1 for flagged, message in verdicts.values() if message.startswith("Not judged"))
+    return {
+        "judged": len(verdicts),
+        "unjudged": unjudged,
+        "model": settings.model_name,
+        "by_language": {lang: s.as_dict() for lang, s in sorted(scores.items())},
+    }
