@@ -18,15 +18,12 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
 from replyguard import resources
 from replyguard_checks import CheckContext, CheckResult, CheckSuite, Contact
-
-if TYPE_CHECKING:
-    from replyguard.settings import Settings
 
 CORPUS_DIR = resources.corpus_dir()
 #: Drafts written without sight of the checks' code or lexicons, never tuned against:
@@ -238,28 +235,24 @@ def calm_report(
     return {"replies": len(calm), "passed": passed, "share": round(passed / len(calm), 4)}
 
 
-def corpus_report(
-    suite: CheckSuite, folder: Path = CORPUS_DIR, judge: Settings | None = None
-) -> dict[str, Any]:
-    """Scores of every check on a labelled corpus; with `judge` (settings of a remote
-    model), also `no_attack` with the LLM judge behind it, as a row of its own."""
+def corpus_report(suite: CheckSuite, folder: Path = CORPUS_DIR) -> dict[str, Any]:
+    """Scores of every check on a labelled corpus."""
     drafts = load_corpus(folder)
-    runs = run_once(suite, drafts)
+    return report_of(suite, drafts, run_once(suite, drafts))
+
+
+def report_of(
+    suite: CheckSuite, drafts: list[LabelledDraft], runs: dict[tuple[str, int], Results]
+) -> dict[str, Any]:
+    """`corpus_report` of drafts already run (`run_once`), for a caller that adds rows."""
     scores = score(suite, drafts, runs)
     by_check = {
         check: {lang: s.as_dict() for lang, s in sorted(by_lang.items())}
         for check, by_lang in sorted(scores.items())
     }
-    judged: dict[str, Any] | None = None
-    if judge is not None:
-        from .judged import JUDGED_CHECK, judge_report  # the LLM client loads only here
-
-        judged = judge_report(judge, drafts, runs)
-        by_check[JUDGED_CHECK] = judged["by_language"]
     return {
         "drafts": len(drafts),
         "calm_disagreement": calm_report(drafts, runs),
-        "judge": judged,
         "by_check": by_check,
         "mistakes": [
             {"check": check, "language": lang, **m}

@@ -11,15 +11,16 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 from replyguard.drafting import Tally
 from replyguard.judge import AttackJudge
 from replyguard.llm import build_model
 from replyguard.settings import Settings
-from replyguard_checks import HANT, LANGUAGE_NAMES, CheckContext
+from replyguard_checks import HANT, LANGUAGE_NAMES, CheckContext, CheckSuite
 
-from .corpus import LabelledDraft, Results, Score, draft_key
+from .corpus import LabelledDraft, Results, Score, draft_key, load_corpus, report_of, run_once
 
 #: The row the judge's verdicts are scored under.
 JUDGED_CHECK = "no_attack+judge"
@@ -99,3 +100,14 @@ def judge_report(
         "model": settings.model_name,
         "by_language": {lang: s.as_dict() for lang, s in sorted(scores.items())},
     }
+
+
+def judged_corpus_report(suite: CheckSuite, folder: Path, settings: Settings) -> dict[str, Any]:
+    """`corpus_report` with the row `no_attack+judge` and what the judge read."""
+    drafts = load_corpus(folder)
+    runs = run_once(suite, drafts)
+    report = report_of(suite, drafts, runs)
+    judged = judge_report(settings, drafts, runs)
+    report["judge"] = {k: v for k, v in judged.items() if k != "by_language"}
+    report["by_check"][JUDGED_CHECK] = judged["by_language"]
+    return report

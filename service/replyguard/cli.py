@@ -266,7 +266,12 @@ def accuracy(
         except ValidationError as exc:
             typer.echo(f"--judge: {exc.errors()[0]['msg']}", err=True)
             raise typer.Exit(2) from None
-    scores = corpus_report(shared_suite(), corpus or CORPUS_DIR, judging)
+    if judging is None:
+        scores = corpus_report(shared_suite(), corpus or CORPUS_DIR)
+    else:
+        from replyguard_evals.judged import judged_corpus_report
+
+        scores = judged_corpus_report(shared_suite(), corpus or CORPUS_DIR, judging)
     print_accuracy(Console(width=240), scores)
     if judged := scores.get("judge"):
         print(
