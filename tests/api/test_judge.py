@@ -149,3 +149,29 @@ def test_the_judge_needs_a_remote_model(provider: str) -> None:
 def test_parse_verdict(answer: str, attack: bool | None) -> None:
     verdict = parse_verdict(answer)
     assert (verdict.attack if verdict else None) is attack
+
+
+def test_a_revision_the_judge_flags_is_edited_and_judged_again(
+    judged: TestClient, llm: ScriptedLLM
+) -> None:
+    # The rules keep the person's reply as it is (it passes the checks); the judge
+    # flags it; the LLM's edit is judged too before it is returned.
+    llm.script({"text": ATTACK_VERDICT}, {"text": GOOD_DRAFT}, {"text": CALM_VERDICT})
+    data = judged.post("/v1/revisions", json={**reply_body(), "draft": QUIET_ATTACK}).json()
+    assert data["source"] == "llm"
+    assert data["revised"] == GOOD_DRAFT
+    assert data["passed"] is True
+    assert {c["name"]: c["passed"] for c in data["checks"]}[JUDGE_CHECK] is True
+    # The edit was asked to fix what the judge found.
+    assert "lectures the reviewer on patience" in llm.requests[1]["messages"][-1]["content"]
+    assert len(llm.requests) == 3
+
+
+def test_a_revision_the_judge_keeps_flagging_ends_in_a_template(
+    judged: TestClient, llm: ScriptedLLM
+) -> None:
+    llm.script({"text": ATTACK_VERDICT}, {"text": "{not a reply"}, {"status": 500})
+    data = judged.post("/v1/revisions", json={**reply_body(), "draft": QUIET_ATTACK}).json()
+    assert data["source"] == "template"
+    assert data["passed"] is True
+    assert JUDGE_CHECK not in _names(data["checks"])

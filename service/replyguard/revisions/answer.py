@@ -5,11 +5,14 @@ template when nothing else passes. `POST /v1/revisions` takes all three steps;
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
+from dataclasses import replace
 
 from replyguard_checks import CheckResult
 
-from ..drafting import Case
+from ..drafting import Case, Tally
+from ..judge import JUDGE_CHECK
 from ..pipeline import ReplyPipeline
 from ..schemas import ChangeOut, CheckOut, RevisionRequest, RevisionResponse
 from .engine import Reviser, Revision
@@ -33,14 +36,30 @@ async def revise_request(pipeline: ReplyPipeline, body: RevisionRequest) -> Revi
     """The rules' revision when it passes; else the LLM's edit that passes; else the
     first template reply that passes; else the rules' revision, marked as failing."""
     case, revision = await asyncio.to_thread(_by_rules, pipeline, body)
+    revision = await _judged(pipeline, case, revision)
     if revision.passed:
         return _response(revision, case, pipeline)
-    edited = await llm_edit(pipeline, case, body.draft, revision.checks_before)
-    if edited is None:
+    # The judge's reading of the person's words is one more thing for the edit to fix.
+    judged = [r for r in revision.checks if r.name == JUDGE_CHECK]
+    edited = await llm_edit(pipeline, case, body.draft, [*revision.checks_before, *judged])
+    if edited is not None:
+        edited = await _judged(pipeline, case, edited)
+    if edited is None or not edited.passed:
         edited = await asyncio.to_thread(
             template_revision, pipeline, case, body.draft, revision.checks_before
         )
     return _response(edited or revision, case, pipeline)
+
+
+async def _judged(pipeline: ReplyPipeline, case: Case, revision: Revision) -> Revision:
+    """A revision that passed the checks, with the LLM judge's verdict as one more
+    check when the judge is on: the person's words it keeps are read like any draft.
+    A template is ours and is not judged."""
+    if pipeline.judge is None or not revision.passed or revision.source == "template":
+        return revision
+    deadline = time.monotonic() + pipeline.settings.request_deadline_s
+    verdict = await pipeline.judge.judge(revision.revised, case, Tally(), deadline)
+    return replace(revision, checks=[*revision.checks, verdict])
 
 
 def _model(revision: Revision, pipeline: ReplyPipeline) -> str:
