@@ -76,6 +76,20 @@ class Score:
     def total(self) -> int:
         return self.tp + self.fp + self.fn + self.tn
 
+    def add(self, failed: bool, item: LabelledDraft, message: str) -> None:
+        """Count one labelled draft that the check failed or passed (`message`: why,
+        kept with a mistake)."""
+        if failed and item.should_fail:
+            self.tp += 1
+        elif failed:
+            self.fp += 1
+            self.mistakes.append(_mistake("false_positive", item, message))
+        elif item.should_fail:
+            self.fn += 1
+            self.mistakes.append(_mistake("false_negative", item, message))
+        else:
+            self.tn += 1
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "drafts": self.total,
@@ -204,23 +218,13 @@ def score(
     scores: dict[str, dict[str, Score]] = defaultdict(lambda: defaultdict(Score))
     for item in drafts:
         result = runs[draft_key(item)][item.check]
-        failed = not result.passed
         for bucket in (scores[item.check][item.language], scores[item.check]["all"]):
-            if failed and item.should_fail:
-                bucket.tp += 1
-            elif failed:
-                bucket.fp += 1
-                bucket.mistakes.append(_mistake("false_positive", item, result))
-            elif item.should_fail:
-                bucket.fn += 1
-                bucket.mistakes.append(_mistake("false_negative", item, result))
-            else:
-                bucket.tn += 1
+            bucket.add(not result.passed, item, result.message)
     return scores
 
 
-def _mistake(kind: str, item: LabelledDraft, result: CheckResult) -> dict[str, str]:
-    return {"kind": kind, "draft": item.draft, "note": item.note, "message": result.message}
+def _mistake(kind: str, item: LabelledDraft, message: str) -> dict[str, str]:
+    return {"kind": kind, "draft": item.draft, "note": item.note, "message": message}
 
 
 def calm_report(

@@ -15,22 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from replyguard.drafting import Tally
-from replyguard.judge import AttackJudge
+from replyguard.judge import UNJUDGED, AttackJudge
 from replyguard.llm import build_model
+from replyguard.prompting import language_label
 from replyguard.settings import Settings
-from replyguard_checks import HANT, LANGUAGE_NAMES, CheckContext, CheckSuite
+from replyguard_checks import CheckSuite
 
 from .corpus import LabelledDraft, Results, Score, draft_key, load_corpus, report_of, run_once
 
 #: The row the judge's verdicts are scored under.
 JUDGED_CHECK = "no_attack+judge"
 _IN_FLIGHT = 8
-
-
-def _language_name(context: CheckContext) -> str:
-    if context.language == "zh":
-        return "Traditional Chinese" if context.review_script == HANT else "Simplified Chinese"
-    return str(LANGUAGE_NAMES.get(context.language, context.language))
 
 
 async def _verdicts(
@@ -54,7 +49,7 @@ async def _verdicts(
             result = await judge.judge_text(
                 item.draft,
                 item.context.review_text,
-                _language_name(item.context),
+                language_label(item.context.language, item.context.review_script),
                 Tally(),
                 deadline,
             )
@@ -77,23 +72,9 @@ def judge_report(
     for item in (d for d in drafts if d.check == "no_attack"):
         caught = not runs[draft_key(item)]["no_attack"].passed
         flagged, message = verdicts.get(draft_key(item), (False, ""))
-        failed = caught or flagged
         for bucket in (scores[item.language], scores["all"]):
-            if failed and item.should_fail:
-                bucket.tp += 1
-            elif failed:
-                bucket.fp += 1
-                bucket.mistakes.append(
-                    {"kind": "false_positive", "note": item.note, "message": message}
-                )
-            elif item.should_fail:
-                bucket.fn += 1
-                bucket.mistakes.append(
-                    {"kind": "false_negative", "note": item.note, "message": message}
-                )
-            else:
-                bucket.tn += 1
-    unjudged = sum(1 for flagged, message in verdicts.values() if message.startswith("Not judged"))
+            bucket.add(caught or flagged, item, message)
+    unjudged = sum(1 for _, message in verdicts.values() if message.startswith(UNJUDGED))
     return {
         "judged": len(verdicts),
         "unjudged": unjudged,

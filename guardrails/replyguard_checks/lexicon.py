@@ -144,6 +144,7 @@ def lexicon(language: str) -> Lexicon:
     )
 
 
+@cache
 def spelled_numbers(language: str) -> frozenset[str]:
     """The numbers a language writes as words ("two", "zwei", "dwie"), normalised: a
     quote of the review keeps the number in front of what it counts ("two hours")."""

@@ -28,6 +28,8 @@ from .resources import judge_prompt_file
 
 #: The judge's verdict in a report: one more check, named apart from `no_attack`.
 JUDGE_CHECK = "no_attack_judge"
+#: How the message of a verdict the judge could not give starts.
+UNJUDGED = "Not judged: "
 _MAX_TOKENS = 200
 # The first {...} of the answer: models wrap JSON in prose or code fences.
 _OBJECT = re.compile(r"\{.*\}", re.DOTALL)
@@ -109,6 +111,6 @@ def _unjudged(why: str) -> CheckResult:
     return CheckResult(
         JUDGE_CHECK,
         False,
-        f"Not judged: {why}. A draft the judge could not read is not sent as judged; "
+        f"{UNJUDGED}{why}. A draft the judge could not read is not sent as judged; "
         "the other checks are reported as they are.",
     )

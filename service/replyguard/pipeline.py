@@ -181,10 +181,9 @@ class ReplyPipeline:
     # -- checking ----------------------------------------------------------------
     async def check(self, request: CheckRequest) -> CheckResponse:
         case = self.prepare(request.review, request.business, request.options)
-        results = self.suite.run(request.draft, case.context)
-        if self.judge is not None and all(r.passed for r in results):
-            deadline = time.monotonic() + self.settings.request_deadline_s
-            results.append(await self.judge.judge(request.draft, case, Tally(), deadline))
+        results = await self.with_judge(
+            request.draft, self.suite.run(request.draft, case.context), case, Tally()
+        )
         return CheckResponse(
             passed=all(r.passed for r in results),
             language=case.language,
@@ -192,6 +191,22 @@ class ReplyPipeline:
             needs_human=case.decision.needs_human,
             risks=list(case.decision.risks),
         )
+
+    async def with_judge(
+        self,
+        text: str,
+        results: list[CheckResult],
+        case: Case,
+        tally: Tally,
+        deadline: float | None = None,
+    ) -> list[CheckResult]:
+        """`results`, and the LLM judge's verdict on `text` when the judge is on and
+        every check passed: only a text about to go out costs a judge call."""
+        if self.judge is None or not all(r.passed for r in results):
+            return results
+        if deadline is None:
+            deadline = time.monotonic() + self.settings.request_deadline_s
+        return [*results, await self.judge.judge(text, case, tally, deadline)]
 
     # -- replying ----------------------------------------------------------------
     async def reply(self, request: ReplyRequest) -> ReplyResponse:
@@ -352,11 +367,11 @@ class ReplyPipeline:
         tally.completion_tokens += completion.completion_tokens
         body = clean_draft(completion.text)
         draft = self.templates.scaffold(case.facts, body) if self.prompts.scaffolded else body
-        results = self.suite.run(draft, context)
-        if self.judge is not None and all(r.passed for r in results):
-            # Only a draft about to go out costs a judge call; its verdict is one
-            # more check, so a draft it rejects is re-asked with its reason.
-            results.append(await self.judge.judge(draft, case, tally, deadline))
+        # The judge's verdict is one more check: a draft it rejects is re-asked with
+        # its reason.
+        results = await self.with_judge(
+            draft, self.suite.run(draft, context), case, tally, deadline
+        )
         tally.attempts.append(
             AttemptOut(
                 source="llm",

@@ -24,9 +24,14 @@ _TAG = re.compile(r"<\s*/?\s*review\s*>", re.IGNORECASE)
 
 def language_name(facts: ReplyFacts) -> str:
     """The language to write in, as the model is told it: Chinese names its script."""
-    if facts.language == "zh":
-        return "Traditional Chinese" if facts.script == HANT else "Simplified Chinese"
-    return LANGUAGE_NAMES[facts.language]
+    return language_label(facts.language, facts.script)
+
+
+def language_label(language: str, script: str | None) -> str:
+    """`language_name` of a language code and the script the reviewer wrote in."""
+    if language == "zh":
+        return "Traditional Chinese" if script == HANT else "Simplified Chinese"
+    return LANGUAGE_NAMES[language]
 
 
 class PromptBook:

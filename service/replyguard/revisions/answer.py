@@ -5,7 +5,6 @@ template when nothing else passes. `POST /v1/revisions` takes all three steps;
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from dataclasses import replace
 
@@ -55,11 +54,10 @@ async def _judged(pipeline: ReplyPipeline, case: Case, revision: Revision) -> Re
     """A revision that passed the checks, with the LLM judge's verdict as one more
     check when the judge is on: the person's words it keeps are read like any draft.
     A template is ours and is not judged."""
-    if pipeline.judge is None or not revision.passed or revision.source == "template":
+    if not revision.passed or revision.source == "template":
         return revision
-    deadline = time.monotonic() + pipeline.settings.request_deadline_s
-    verdict = await pipeline.judge.judge(revision.revised, case, Tally(), deadline)
-    return replace(revision, checks=[*revision.checks, verdict])
+    checks = await pipeline.with_judge(revision.revised, revision.checks, case, Tally())
+    return replace(revision, checks=checks)
 
 
 def _model(revision: Revision, pipeline: ReplyPipeline) -> str:
