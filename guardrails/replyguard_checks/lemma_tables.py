@@ -37,6 +37,9 @@ from .disk_cache import cache_root, locked
 
 log = logging.getLogger(__name__)
 
+# The languages simplemma has dictionaries for.
+SIMPLEMMA_LANGUAGES = frozenset(SUPPORTED_LANGUAGES)
+
 _SUFFIX = ".marisa"
 
 
@@ -101,9 +104,9 @@ class MappedTries:
 
 
 @cache
-def lemmatizer() -> Lemmatizer:
-    """simplemma's lemmatiser over the mapped tries (its dictionaries if none can be
-    written). No lemma cache of its own: `details.lemma` keeps one."""
+def strategy() -> DefaultStrategy:
+    """simplemma's own lemmatisation strategy over the mapped tries (its dictionaries
+    in memory if no cache folder can be written)."""
     folder = cache_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -111,9 +114,15 @@ def lemmatizer() -> Lemmatizer:
             pass
     except OSError as error:
         log.warning("no lemma cache at %s (%s): simplemma's dictionaries in memory", folder, error)
-        return Lemmatizer(cache_max_size=0)
-    strategy = DefaultStrategy(dictionary_factory=MappedTries(folder))
-    return Lemmatizer(cache_max_size=0, lemmatization_strategy=strategy)
+        return DefaultStrategy()
+    return DefaultStrategy(dictionary_factory=MappedTries(folder))
+
+
+@cache
+def lemmatizer() -> Lemmatizer:
+    """simplemma's lemmatiser over `strategy()`. No lemma cache of its own:
+    `details.lemma` keeps one."""
+    return Lemmatizer(cache_max_size=0, lemmatization_strategy=strategy())
 
 
 def main(argv: list[str]) -> None:

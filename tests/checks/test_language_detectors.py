@@ -1,5 +1,6 @@
 """A long text gets the same language and confidences from the trigram-only detector
-as from lingua's high-accuracy one: every long text of the labelled corpora and eval
+that `language` uses as from lingua's high-accuracy one (short texts:
+test_short_text_language.py): every long text of the labelled corpora and eval
 cases, read as the checks read it, in the nine languages and with each neighbour set.
 Confidences agree to float rounding (lingua sums the same terms in another order), far
 from making any difference at `reply_language`'s threshold."""
@@ -67,6 +68,3 @@ def test_each_neighbour_set(language: str, long_texts: list[str]) -> None:
     texts = long_texts[::3]
     _same_answers(trigrams, full, texts)
 
-
-def test_a_short_text_goes_to_the_full_detector() -> None:
-    assert detector_for("Sorry for the wait.") is not detector_for("x" * 130)
