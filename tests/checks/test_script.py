@@ -104,3 +104,28 @@ def test_a_chinese_region_or_script_tag_reads_as_chinese_in_that_script(
     results = {r.name: r for r in suite.run(hant, context)}
     assert not any("could not run" in r.message for r in results.values())
     assert results["language"].passed == (script == HANT), results["language"].message
+
+
+def test_taiwan_standard_in_two_steps_is_opencc_s2tw() -> None:
+    """`to_traditional` converts with `s2t` then `t2tw` so that `s2t`'s phrase tables,
+    which `script_of` loads anyway, are held once: equal to OpenCC's one-step `s2tw`
+    on every Chinese text of the repo (corpora, cases, templates, cues, lexicons)."""
+    import re
+    from pathlib import Path
+
+    import opencc
+    import yaml
+
+    from replyguard_evals.corpus import yaml_strings
+
+    han = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+    root = Path(__file__).resolve().parents[2]
+    texts: set[str] = set()
+    for folder in ("evals", "prompts", "guardrails", "service"):
+        for path in (root / folder).rglob("*.y*ml"):
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            texts.update(t for t in yaml_strings(data) if han.search(t))
+    assert len(texts) > 3000
+    one_step = opencc.OpenCC("s2tw")
+    for text in texts:
+        assert to_traditional(text) == one_step.convert(text), text
