@@ -7,6 +7,7 @@ metadata, so validators stay free of HTTP and pydantic types.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .script import HANS, HANT, script_of
 
@@ -83,21 +84,26 @@ class CheckContext:
     def names(self) -> list[str]:
         """Reviewer, contact and business names (and their parts): masked out before a
         check reads words, so "Dear Karen" is not an insult and "Bistro Verde" no detail."""
-        from .text import name_parts
-
-        return [
-            *name_parts(self.reviewer_name),
-            *name_parts(self.contact.name),
-            self.business_name,
-        ]
+        return list(_names(self.reviewer_name, self.contact.name, self.business_name))
 
     @property
     def masked_names(self) -> tuple[str, ...]:
         """`names` and the contact's role ("Restaurant Manager"): what is blanked out
         before the language of a draft is told or its details are read."""
-        return (*self.names, self.contact.role or "")
+        return (
+            *_names(self.reviewer_name, self.contact.name, self.business_name),
+            self.contact.role or "",
+        )
 
     @property
     def metadata(self) -> dict[str, object]:
         """The guardrails metadata dict that carries this context to every validator."""
         return {"context": self}
+
+
+@lru_cache(maxsize=256)
+def _names(reviewer: str | None, contact: str, business: str) -> tuple[str, ...]:
+    """`CheckContext.names`, cached: every check asks for them, several times a draft."""
+    from .text import name_parts
+
+    return (*name_parts(reviewer), *name_parts(contact), business)

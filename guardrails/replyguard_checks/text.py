@@ -46,32 +46,52 @@ def normalize(text: str) -> str:
 
     Cached: every check normalises the same draft and review."""
     text = unicodedata.normalize("NFKC", text).casefold()
-    text = to_simplified(text.translate(_PLAIN))
-    return " ".join(text.split())
+    return " ".join(to_simplified(plain_marks(text)).split())
 
 
-_PLAIN = str.maketrans(
-    {
-        "’": "'",
-        "‘": "'",
-        "`": "'",
-        "´": "'",
-        "“": '"',
-        "”": '"',
-        "„": '"',
-        "«": '"',
-        "»": '"',
-        "–": "-",
-        "—": "-",
-        "\u00a0": " ",
-    }
+#: Typographic quotes and dashes and their plain forms. No plain form is itself
+#: replaced, so the order of the replacements does not matter.
+PLAIN_MARKS: tuple[tuple[str, str], ...] = (
+    ("’", "'"),
+    ("‘", "'"),
+    ("`", "'"),
+    ("´", "'"),
+    ("“", '"'),
+    ("”", '"'),
+    ("„", '"'),
+    ("«", '"'),
+    ("»", '"'),
+    ("–", "-"),
+    ("—", "-"),
+    ("\u00a0", " "),
 )
+
+
+def plain_marks(text: str) -> str:
+    """`text` with `PLAIN_MARKS` replaced: `str.translate` with the same table, but a
+    dozen `str.replace` scans cost a fifth of translating a draft character by character."""
+    for mark, plain in PLAIN_MARKS:
+        if mark in text:
+            text = text.replace(mark, plain)
+    return text
+
+
+class _Unaccented(dict[int, int | str | None]):
+    """A `str.translate` table that drops combining marks and reads "ł" as "l", filled
+    on first sight of each character: looked up in C, not tested one by one in Python."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_UNACCENTED = _Unaccented({ord("ł"): "l"})
 
 
 def strip_accents(text: str) -> str:
     """Remove combining marks, so 'Kowalską' and 'kowalska' can meet; CJK is untouched."""
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ł", "l")
+    return unicodedata.normalize("NFD", text).translate(_UNACCENTED)
 
 
 def word_count(text: str) -> float:
