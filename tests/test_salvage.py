@@ -119,6 +119,26 @@ def test_scenarios_a_scaffold_cannot_answer_go_to_the_template(
     assert data["passed"] is True
 
 
+def test_a_review_in_a_language_the_model_does_not_draft_in_gets_the_template(
+    model: FakeChatModel, suite: CheckSuite
+) -> None:
+    chat: ChatModel = model
+    pipeline = ReplyPipeline(
+        llm_settings(prompt_profile="compact", llm_languages="en"), chat, suite
+    )
+    german = reply_body(
+        text="Wir haben zwei Stunden auf einen Tisch gewartet und die Suppe war kalt.",
+        language="de",
+    )
+    data = reply(pipeline, german)
+    assert model.calls == []
+    assert data["source"] == "template"
+    assert data["passed"] is True
+    model.script(GOOD_BODY)
+    assert reply(pipeline, reply_body())["source"] == "llm"
+    assert len(model.calls) == 1
+
+
 def test_a_fixed_fault_gets_the_business_fact_in_the_scaffold(pipeline: ReplyPipeline) -> None:
     body = reply_body()
     body["business"]["fixed_issues"] = ["We have doubled the staff on Saturdays"]

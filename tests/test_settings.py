@@ -20,6 +20,19 @@ def test_nothing_configured_means_the_embedded_local_model() -> None:
     assert "SmolLM2" in settings.model_name
     assert settings.max_attempts == 3
     assert settings.prompt_texts == "compact"
+    # SmolLM2 writes no language but English that a reader could use.
+    assert settings.drafting_languages == {"en"}
+
+
+def test_drafting_languages(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert len(Settings(llm_provider="openai", llm_api_key="k").drafting_languages) == 9
+    # A model of one's own is trusted with every language unless told otherwise.
+    assert len(Settings(llm_provider="local", local_model_path="/m.gguf").drafting_languages) == 9
+    monkeypatch.setenv("REPLYGUARD_LLM_LANGUAGES", "en, de,fr")
+    assert Settings(llm_provider="local").drafting_languages == {"en", "de", "fr"}
+    monkeypatch.setenv("REPLYGUARD_LLM_LANGUAGES", "en,it")
+    with pytest.raises(ValueError, match="unknown language codes"):
+        Settings()
 
 
 def test_openai_variables_are_honoured(monkeypatch: pytest.MonkeyPatch) -> None:

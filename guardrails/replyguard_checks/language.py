@@ -246,6 +246,44 @@ def neighbour(text: str, language: str) -> str | None:
     return None if code is None or code == language else code
 
 
+# A sentence of this many words in another of our languages is no quoted word or name
+# slipping through: a model that talks to itself in English inside a Dutch reply.
+_SENTENCE_WORDS = 5
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？:;])\s+|\n+")
+_SENTENCE_WORD = re.compile(r"[^\W\d_]{2,}")
+_LATIN_RUN = re.compile(r"[A-Za-zÀ-ɏ][A-Za-zÀ-ɏ'’\-]*(?:[\s,]+[A-Za-zÀ-ɏ][A-Za-zÀ-ɏ'’\-]*)+[.!?]?")
+# Letters a language's alphabet does not have: Bulgarian has no ы, э or ё (Russian),
+# no і, ї, є or ґ (Ukrainian), no ѓ, ќ, ѕ, љ, њ, џ or ј (Macedonian, Serbian). A small
+# model drifts from Bulgarian into Russian, which the detectors confuse sentence by
+# sentence; the alphabet does not.
+_FOREIGN_LETTERS = {"bg": re.compile("[ыэёіїєґѓќѕљњџј]")}
+
+
+def foreign_sentence(text: str, language: str) -> tuple[str, str] | None:
+    """The first sentence of `text` (its prose) written in another language than
+    `language`, with that language: ("en", "same as the previous example: ...").
+    fastText's best guess reads each sentence first; only one it does not read as
+    `language` is told by `detect` (among our nine languages: neighbours are told
+    apart by the whole reply, or by their letters)."""
+    letters = _FOREIGN_LETTERS.get(language)
+    # Chinese puts no space after a full stop: its foreign sentences are the runs of
+    # Latin words between the characters.
+    parts = _LATIN_RUN.findall(text) if language == "zh" else _SENTENCE_END.split(text)
+    for sentence in parts:
+        if len(_SENTENCE_WORD.findall(sentence)) < _SENTENCE_WORDS:
+            continue
+        if letters is not None and len(letters.findall(sentence)) >= 2:
+            scores = _fasttext_scores(sentence)
+            return max(NEIGHBOURS[language], key=lambda c: scores.get(c, 0.0)), sentence.strip()
+        (label,), _ = _fasttext().predict(sentence, k=1)
+        if label == f"__label__{language}":
+            continue
+        found = detect(sentence, default=language)
+        if found != language:
+            return found, sentence.strip()
+    return None
+
+
 def language_name(code: str) -> str:
     if code in NAMES:
         return NAMES[code]

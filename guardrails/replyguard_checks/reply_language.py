@@ -11,7 +11,7 @@ from guardrails.validators import register_validator
 
 from .base import ReplyCheck, Verdict
 from .context import CheckContext
-from .language import NAMES, confidence, detect, language_name, neighbour, prose
+from .language import NAMES, confidence, detect, foreign_sentence, language_name, neighbour, prose
 from .script import HANT, script_of
 from .text import word_count
 
@@ -38,7 +38,7 @@ class ReplyLanguage(ReplyCheck):
         if found == context.language:
             close = neighbour(words, context.language)
             if close is None:
-                return Verdict.ok(f"Written in {expected}.")
+                return _every_sentence(words, context.language, expected)
             found = close
         if found in NAMES and confidence(words, context.language) >= _MIN_CONFIDENCE:
             return Verdict.ok(
@@ -49,6 +49,26 @@ class ReplyLanguage(ReplyCheck):
             f"The reply is written in {language_name(found)}, but the review is in "
             f"{expected}. Write the whole reply in {expected}."
         )
+
+
+# How much of a foreign sentence the message quotes.
+_QUOTED_CHARS = 80
+
+
+def _every_sentence(words: str, language: str, expected: str) -> Verdict:
+    """A reply in the right language can still hold a sentence in another: a small
+    model's note to itself in English, or Russian inside Bulgarian."""
+    foreign = foreign_sentence(words, language)
+    if foreign is None:
+        return Verdict.ok(f"Written in {expected}.")
+    found, sentence = foreign
+    sentence = sentence.rstrip(".!?。！？:; ")
+    if len(sentence) > _QUOTED_CHARS:
+        sentence = sentence[:_QUOTED_CHARS].rsplit(" ", 1)[0] + " …"
+    return Verdict.fail(
+        f"A sentence of the reply is written in {language_name(found)}, not {expected}: "
+        f"“{sentence}”. Write the whole reply in {expected}."
+    )
 
 
 _SCRIPT_NAMES = {HANT: "Traditional Chinese", "Hans": "Simplified Chinese"}

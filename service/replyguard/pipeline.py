@@ -222,9 +222,12 @@ class ReplyPipeline:
         return await self._finish(case, tally, text, "template", results, deadline)
 
     def _model_answers(self, case: Case) -> bool:
-        """Whether the model is asked at all. A scaffolded body cannot ask the reviewer
-        for the date and details these scenarios need (the templates do), so a small
+        """Whether the model is asked at all: only in the languages it drafts in
+        (`Settings.drafting_languages`). A scaffolded body cannot ask the reviewer for
+        the date and details these scenarios need (the templates do), so a small
         model's seconds would be spent on a reply that lacks them."""
+        if case.language not in self.settings.drafting_languages:
+            return False
         return not (self.prompts.scaffolded and case.decision.scenario in _TEMPLATE_SCENARIOS)
 
     def _remember(self, case: Case, reply: str) -> None:

@@ -22,6 +22,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from replyguard_checks import SUPPORTED_LANGUAGES
+
 from . import resources
 
 Provider = Literal["openai", "local", "none"]
@@ -103,6 +105,12 @@ class Settings(BaseSettings):
     )
     local_queue_size: int = Field(
         default=8, ge=0, description="Requests waiting for the local model before 503."
+    )
+    llm_languages: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Languages the LLM drafts in (comma-separated codes); a review in another "
+        "language gets its template at once. Unset: all nine, but English alone for the "
+        "bundled SmolLM2, which writes no other language a reader could use.",
     )
 
     repeat_threshold: float = Field(
@@ -189,6 +197,20 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: object) -> object:
         return None if value == "" else value
 
+    @field_validator("llm_languages", mode="before")
+    @classmethod
+    def _split_languages(cls, value: object) -> object:
+        return _list_of_strings(value)
+
+    @field_validator("llm_languages", mode="after")
+    @classmethod
+    def _known_languages(cls, value: list[str]) -> list[str]:
+        unknown = [code for code in value if code not in SUPPORTED_LANGUAGES]
+        if unknown:
+            known = " ".join(SUPPORTED_LANGUAGES)
+            raise ValueError(f"unknown language codes {unknown}; use {known}")
+        return value
+
     @field_validator("api_keys", "cors_origins", mode="before")
     @classmethod
     def _split_list(cls, value: object) -> object:
@@ -223,6 +245,15 @@ class Settings(BaseSettings):
     @property
     def max_tokens(self) -> int:
         return self.local_max_tokens if self.provider == "local" else self.llm_max_tokens
+
+    @property
+    def drafting_languages(self) -> frozenset[str]:
+        """The review languages the LLM is asked to draft in (`llm_languages`)."""
+        if self.llm_languages:
+            return frozenset(self.llm_languages)
+        if self.provider == "local" and self.local_model_path is None:
+            return frozenset({"en"})
+        return frozenset(SUPPORTED_LANGUAGES)
 
     @property
     def prompt_texts(self) -> Literal["full", "compact"]:

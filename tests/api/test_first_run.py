@@ -66,11 +66,13 @@ def test_the_banner_names_the_page_the_docs_and_the_way_to_a_stronger_llm() -> N
     assert "http://127.0.0.1:8000/docs" in text
     assert "  agent page:  http://127.0.0.1:8000/" in lines
     assert "embedded local model" in text
+    assert "in en only (templates for the other languages)" in text
     assert "loading" in text
     assert "REPLYGUARD_LLM_BASE_URL" in text
     remote = llm_settings("http://gpu-host:8000/v1", public_url="http://example.test")
     text = "\n".join(banner(remote, "ready"))
     assert "scripted-model at http://gpu-host:8000/v1" in text
+    assert "only" not in text
     assert "REPLYGUARD_LLM_BASE_URL" not in text
     assert "loading" not in text
     assert "templates only" in "\n".join(banner(Settings(llm_provider="none"), "none"))

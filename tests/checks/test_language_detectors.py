@@ -67,4 +67,3 @@ def test_each_neighbour_set(language: str, long_texts: list[str]) -> None:
     trigrams = LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
     texts = long_texts[::3]
     _same_answers(trigrams, full, texts)
-

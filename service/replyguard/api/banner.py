@@ -3,6 +3,8 @@ docs are, which model drafts, and how to point it at a stronger LLM."""
 
 from __future__ import annotations
 
+from replyguard_checks import SUPPORTED_LANGUAGES
+
 from ..settings import Settings
 
 _STRONGER = (
@@ -13,13 +15,18 @@ _STRONGER = (
 
 
 def drafter(settings: Settings) -> str:
-    """Who writes the drafts, in words."""
+    """Who writes the drafts, in words, with the languages it drafts in when not all."""
     if settings.provider == "none":
         return "templates only (no LLM)"
     if settings.provider == "local":
-        return f"the embedded local model {settings.model_name} (small: for trying it out)"
-    base = settings.llm_base_url or "api.openai.com"
-    return f"{settings.model_name} at {base}"
+        who = f"the embedded local model {settings.model_name} (small: for trying it out)"
+    else:
+        who = f"{settings.model_name} at {settings.llm_base_url or 'api.openai.com'}"
+    languages = settings.drafting_languages
+    if len(languages) < len(SUPPORTED_LANGUAGES):
+        listed = " ".join(code for code in SUPPORTED_LANGUAGES if code in languages)
+        who += f", in {listed} only (templates for the other languages)"
+    return who
 
 
 def banner(settings: Settings, model_state: str) -> list[str]:
