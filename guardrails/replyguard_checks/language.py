@@ -256,15 +256,16 @@ _LATIN_RUN = re.compile(r"[A-Za-zÀ-ɏ][A-Za-zÀ-ɏ'’\-]*(?:[\s,]+[A-Za-zÀ-ɏ
 # no і, ї, є or ґ (Ukrainian), no ѓ, ќ, ѕ, љ, њ, џ or ј (Macedonian, Serbian). A small
 # model drifts from Bulgarian into Russian, which the detectors confuse sentence by
 # sentence; the alphabet does not.
+_OUR_LABELS = frozenset(f"__label__{code}" for code in SUPPORTED_LANGUAGES)
 _FOREIGN_LETTERS = {"bg": re.compile("[ыэёіїєґѓќѕљњџј]")}
 
 
 def foreign_sentence(text: str, language: str) -> tuple[str, str] | None:
     """The first sentence of `text` (its prose) written in another language than
     `language`, with that language: ("en", "same as the previous example: ...").
-    fastText's best guess reads each sentence first; only one it does not read as
-    `language` is told by `detect` (among our nine languages: neighbours are told
-    apart by the whole reply, or by their letters)."""
+    fastText's best guess reads each sentence first; only one it reads as another of
+    our nine languages is told by `detect` (neighbours are told apart by the whole
+    reply, or by their letters)."""
     letters = _FOREIGN_LETTERS.get(language)
     # Chinese puts no space after a full stop: its foreign sentences are the runs of
     # Latin words between the characters.
@@ -276,8 +277,8 @@ def foreign_sentence(text: str, language: str) -> tuple[str, str] | None:
             scores = _fasttext_scores(sentence)
             return max(NEIGHBOURS[language], key=lambda c: scores.get(c, 0.0)), sentence.strip()
         (label,), _ = _fasttext().predict(sentence, k=1)
-        if label == f"__label__{language}":
-            continue
+        if label == f"__label__{language}" or label not in _OUR_LABELS:
+            continue  # only another of our languages is judged sentence by sentence
         found = detect(sentence, default=language)
         if found != language:
             return found, sentence.strip()
