@@ -197,11 +197,6 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: object) -> object:
         return None if value == "" else value
 
-    @field_validator("llm_languages", mode="before")
-    @classmethod
-    def _split_languages(cls, value: object) -> object:
-        return _list_of_strings(value)
-
     @field_validator("llm_languages", mode="after")
     @classmethod
     def _known_languages(cls, value: list[str]) -> list[str]:
@@ -211,7 +206,7 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown language codes {unknown}; use {known}")
         return value
 
-    @field_validator("api_keys", "cors_origins", mode="before")
+    @field_validator("api_keys", "cors_origins", "llm_languages", mode="before")
     @classmethod
     def _split_list(cls, value: object) -> object:
         return _list_of_strings(value)
