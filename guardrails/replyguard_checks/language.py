@@ -285,6 +285,21 @@ def foreign_sentence(text: str, language: str) -> tuple[str, str] | None:
     return None
 
 
+# fastText's probability above which its best guess names a language outside our nine.
+_SURE = 0.5
+
+
+def likeliest_language(text: str) -> str | None:
+    """fastText's best guess among all the languages it knows (Czech, Italian,
+    Russian ...), when it is sure and lingua can name it: what a message tells a model
+    that drifted out of our nine languages."""
+    (label,), (probability,) = _fasttext().predict(text.replace("\n", " "), k=1)
+    code = str(label).removeprefix("__label__")
+    if float(probability) < _SURE or not hasattr(IsoCode639_1, code.upper()):
+        return None
+    return code
+
+
 def language_name(code: str) -> str:
     if code in NAMES:
         return NAMES[code]

@@ -11,7 +11,16 @@ from guardrails.validators import register_validator
 
 from .base import ReplyCheck, Verdict
 from .context import CheckContext
-from .language import NAMES, confidence, detect, foreign_sentence, language_name, neighbour, prose
+from .language import (
+    NAMES,
+    confidence,
+    detect,
+    foreign_sentence,
+    language_name,
+    likeliest_language,
+    neighbour,
+    prose,
+)
 from .script import HANT, script_of
 from .text import word_count
 
@@ -45,6 +54,9 @@ class ReplyLanguage(ReplyCheck):
                 f"Written in {expected}, though parts read like {NAMES.get(found, found)} "
                 "(not confident)."
             )
+        likeliest = likeliest_language(words) if found in NAMES else None
+        if likeliest is not None and likeliest != context.language:
+            found = likeliest  # the detectors know only our nine: Czech read as Polish
         return Verdict.fail(
             f"The reply is written in {language_name(found)}, but the review is in "
             f"{expected}. Write the whole reply in {expected}."

@@ -69,3 +69,15 @@ def test_only_the_first_foreign_sentence_is_named_with_its_language() -> None:
     )
     # A product name of a few Latin words is no sentence.
     assert foreign_sentence("请到 play store > 我的应用程式 更新 firefox。", "zh") is None
+
+
+def test_a_reply_outside_our_languages_is_named_for_what_it_is() -> None:
+    """The detectors know only our nine languages; the message names the real one, so
+    a re-asked model is told it wrote Czech, not Polish or English."""
+    passed, message = _check(
+        "Vážený pane Tomaszi, omlouvám se za zpožděného kurýra, zmačkanou krabici a "
+        "prasklou skleněnou konvici. Zavolejte mi prosím na 512 345 678. Katrin Hoffmann",
+        "pl",
+    )
+    assert not passed
+    assert message.startswith("The reply is written in Czech, but the review is in Polish")
