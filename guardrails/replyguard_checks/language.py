@@ -81,16 +81,20 @@ def _fasttext() -> Any:
     return fasttext.load_model(str(path))
 
 
+def _predict(text: str, k: int) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """fastText's `k` likeliest labels ("__label__de") and probabilities (-1: all);
+    it reads one line at a time."""
+    labels, values = _fasttext().predict(text.replace("\n", " "), k=k, threshold=0.0)
+    return tuple(labels), tuple(float(value) for value in values)
+
+
 @lru_cache(maxsize=256)
 def _fasttext_scores(text: str) -> dict[str, float]:
     """fastText's probability for each of our languages and their neighbours (it
     knows 176; the rest are never asked about). A detection and the neighbour check
     of the same text share one prediction."""
-    labels, values = _fasttext().predict(text.replace("\n", " "), k=-1, threshold=0.0)
-    scores = dict(zip(labels, values, strict=True))
-    return {
-        code: float(scores[f"__label__{code}"]) for code in _ASKED if f"__label__{code}" in scores
-    }
+    scores = dict(zip(*_predict(text, -1), strict=True))
+    return {code: scores[f"__label__{code}"] for code in _ASKED if f"__label__{code}" in scores}
 
 
 def _lingua_code(found: Language | None) -> str | None:
@@ -276,7 +280,7 @@ def foreign_sentence(text: str, language: str) -> tuple[str, str] | None:
         if letters is not None and len(letters.findall(sentence)) >= 2:
             scores = _fasttext_scores(sentence)
             return max(NEIGHBOURS[language], key=lambda c: scores.get(c, 0.0)), sentence.strip()
-        (label,), _ = _fasttext().predict(sentence, k=1)
+        (label,), _ = _predict(sentence, 1)
         if label == f"__label__{language}" or label not in _OUR_LABELS:
             continue  # only another of our languages is judged sentence by sentence
         found = detect(sentence, default=language)
@@ -293,9 +297,9 @@ def likeliest_language(text: str) -> str | None:
     """fastText's best guess among all the languages it knows (Czech, Italian,
     Russian ...), when it is sure and lingua can name it: what a message tells a model
     that drifted out of our nine languages."""
-    (label,), (probability,) = _fasttext().predict(text.replace("\n", " "), k=1)
-    code = str(label).removeprefix("__label__")
-    if float(probability) < _SURE or not hasattr(IsoCode639_1, code.upper()):
+    (label,), (probability,) = _predict(text, 1)
+    code = label.removeprefix("__label__")
+    if probability < _SURE or not hasattr(IsoCode639_1, code.upper()):
         return None
     return code
 

@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
 from replyguard_checks import normalize
@@ -25,6 +24,7 @@ from replyguard_checks.language import (
     neighbour,
     sample,
 )
+from replyguard_evals.corpus import load_corpus
 from replyguard_evals.dataset import load_cases
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,15 +37,13 @@ _REVIEW_FILES = (
 )
 
 
-def _labelled_reviews() -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
-    for folder in _REVIEW_FILES:
-        for path in sorted((ROOT / folder).glob("*.yaml")):
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            language = str(data["language"]).split("-")[0]
-            found += [(language, str(item["review"])) for item in data["items"]]
-    found += [(case.language, case.request.review.text) for case in load_cases()]
-    return found
+def _labelled_reviews() -> set[tuple[str, str]]:
+    found = {
+        (item.context.language, item.context.review_text)
+        for folder in _REVIEW_FILES
+        for item in load_corpus(ROOT / folder)
+    }
+    return found | {(case.language, case.request.review.text) for case in load_cases()}
 
 
 @pytest.mark.slow
