@@ -16,6 +16,7 @@ from .base import ReplyCheck, Verdict
 from .context import CheckContext
 from .details import lemma, shared_details
 from .lexicon import all_lexicons, lexicon
+from .problems import same_problems
 from .text import mask_terms, name_parts, normalize, without_addresses, word_count, words
 
 _FUZZY_CUTOFF = 90.0
@@ -92,6 +93,8 @@ class NoGeneric(ReplyCheck):
         )
         if wanted and not named:
             named = joined_details(context.review_text, text, context.language)
+        if wanted and not named:
+            named = same_problems(context.review_text, text, context.language)
         if len(wanted) < _SPECIFIC_TERMS and word_count(context.review_text) < _SPECIFIC_WORDS:
             # "Very bad app": a review this short names nothing a reply could repeat.
             wanted = set()
