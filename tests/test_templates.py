@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from replyguard.pipeline import ReplyPipeline
-from replyguard.schemas import Business, Contact, ReplyRequest, Review
+from replyguard.schemas import Business, Contact, Language, Options, ReplyRequest, Review
 from replyguard.templates import TemplateBook, tidy
-from replyguard_checks import SUPPORTED_LANGUAGES
+from replyguard_checks import HANS, HANT, SUPPORTED_LANGUAGES, script_of
 from replyguard_evals.dataset import EvalCase, load_cases
 from replyguard_evals.template_bench import MAX_QUOTED_RUN, longest_quoted_run
 
@@ -176,3 +176,69 @@ def test_tidy_keeps_spaces_around_quotes_in_latin_text() -> None:
         "You mention “cold soup” and “stale bread”."
     )
     assert tidy("您提到： “汤是凉的” 和 “面包不新鲜” 。") == "您提到：“汤是凉的”和“面包不新鲜”。"
+
+
+@pytest.mark.parametrize(
+    ("country", "phone", "contact", "script"),
+    [
+        ("TW", "+44 20 7946 0321", "Alex Moreau", HANT),
+        ("HK", "+44 20 7946 0321", "Alex Moreau", HANT),
+        (None, "+886 2 2771 0879", "Alex Moreau", HANT),
+        (None, "+86 10 5555 0101", "Alex Moreau", HANS),
+        (None, "+44 20 7946 0321", "陳冠宇", HANT),
+        ("CN", "+886 2 2771 0879", "陳冠宇", HANS),
+    ],
+)
+def test_a_review_written_alike_in_both_scripts_is_answered_in_the_business_script(
+    templates_only: ReplyPipeline, country: str | None, phone: str, contact: str, script: str
+) -> None:
+    """ "跑太慢" reads the same in both scripts: the business's country, its phone's
+    calling code or its names tell which one the reply is written in."""
+    assert script_of("跑太慢") is None
+    request = ReplyRequest(
+        review=Review(text="跑太慢", language="zh"),
+        business=Business(
+            name="Firefox", country=country, contact=Contact(name=contact, phone=phone)
+        ),
+    )
+    response = asyncio.run(templates_only.reply(request))
+    assert not [c.name for c in response.checks if not c.passed], response.reply
+    body = response.reply.replace(contact, "")
+    assert script_of(body) == script, response.reply
+
+
+def test_the_review_script_wins_over_the_business_country(templates_only: ReplyPipeline) -> None:
+    request = ReplyRequest(
+        review=Review(text="等了一個多小時，服務態度很差", language="zh"),
+        business=Business(
+            name="Noodles", country="CN", contact=Contact(name="Li", phone="+86 10 5555 0101")
+        ),
+    )
+    response = asyncio.run(templates_only.reply(request))
+    assert script_of(response.reply) == HANT, response.reply
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "The app is so slow it is useless"),
+        ("de", "Die App ist viel zu langsam"),
+        ("nl", "De app is ontzettend traag"),
+        ("pl", "Aplikacja działa bardzo powolnie"),
+        ("sl", "Aplikacija je zelo počasna"),
+        ("bg", "Приложението е много бавно"),
+        ("zh", "这个App跑太慢了"),
+        ("es", "La aplicación es muy lenta"),
+        ("fr", "L'application est très lente"),
+    ],
+)
+def test_a_slow_app_is_slowness_not_a_long_wait(
+    templates_only: ReplyPipeline, language: Language, text: str
+) -> None:
+    case = templates_only.prepare(
+        Review(text=text, language=language),
+        Business(name="Example", contact=Contact(name="Alex Moreau", phone="+44 20 7946 0321")),
+        Options(),
+    )
+    assert "slowness" in case.decision.topics
+    assert "wait_time" not in case.decision.topics

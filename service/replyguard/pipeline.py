@@ -24,7 +24,6 @@ from replyguard_checks import (
     Contact,
     content_terms,
     detect_language,
-    script_of,
 )
 
 from .cues import load_cues
@@ -36,6 +35,7 @@ from .judge import AttackJudge
 from .llm.base import ChatModel, Message
 from .llm.errors import CircuitOpen, DeadlineExceeded, LLMError, Overloaded
 from .prompting import PromptBook
+from .reply_script import reply_script
 from .resources import prompt_texts_dir
 from .salvage import load_rules, salvage
 from .scenario import decide
@@ -121,7 +121,7 @@ class ReplyPipeline:
     # -- preparing ---------------------------------------------------------------
     def prepare(self, review: Review, business: Business, options: Options) -> Case:
         language = cast(Language, review.language or detect_language(review.text))
-        script = script_of(review.text) if language == "zh" else None
+        script = reply_script(review, business) if language == "zh" else None
         cues = load_cues(self.prompts_dir, language)
         # What the review complains about, without any instructions aimed at a model.
         complaint, injected = cues.split(review.text)
