@@ -33,6 +33,8 @@ def _items(split: str) -> list[dict[str, Any]]:
 
 
 DEV, BLIND, NEXT = _items("dev"), _items("blind"), _items("next-blind")
+#: The next round's blind split: checked for form here, never scored before then.
+FRESH = _items("fresh")
 
 
 def test_the_corpus_is_large_and_split_without_overlap() -> None:
@@ -47,9 +49,13 @@ def test_the_corpus_is_large_and_split_without_overlap() -> None:
     languages = {i["_language"] for i in DEV + BLIND}
     assert {"en", "fr", "nl", "zh"} <= languages
     assert len(NEXT) >= 150
+    earlier = {(i["review"], i["reply"]) for i in DEV + BLIND + NEXT}
+    assert not {i["id"] for i in FRESH} & (splits[0] | splits[1] | splits[2])
+    assert not {(i["review"], i["reply"]) for i in FRESH} & earlier
+    assert len(FRESH) >= 200
 
 
-@pytest.mark.parametrize("item", DEV + BLIND + NEXT, ids=lambda i: i["id"])
+@pytest.mark.parametrize("item", DEV + BLIND + NEXT + FRESH, ids=lambda i: i["id"])
 def test_every_reply_is_traceable_and_labelled_for_every_check(item: dict[str, Any]) -> None:
     source = item["source"]
     assert re.fullmatch(r"[\w.-]+/[\w.-]+", source["repo"])
