@@ -222,6 +222,8 @@ def train(c: float = 0.5) -> tuple[AttackModel, dict[str, Any]]:
 
 
 def write(model: AttackModel, folder: Path = DEFAULT_OUT) -> Path:
+    """The model in `folder`, made if it does not exist yet (`train --out new/`)."""
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / ATTACK_MODEL_FILE
     model.save(path)
     return path
