@@ -34,8 +34,10 @@ ATTACK_KINDS: tuple[str, ...] = (
 #: What an offer gives, so a reworded allowed offer ("a night on the house" for "a
 #: complimentary night") is still recognised as the one the business allowed.
 OFFER_CONCEPTS: tuple[str, ...] = ("free", "refund", "discount", "voucher")
-#: `offers` kinds: compensation, and promises of an outcome.
-OFFER_KINDS: tuple[str, ...] = ("offer", "promise")
+#: `offers` kinds: compensation, assurances and staff outcomes ("promise"), and an
+#: outcome the business makes happen stated as certain ("outcome": "the bug will be fixed
+#: in the next update", "your order will be redelivered tomorrow").
+OFFER_KINDS: tuple[str, ...] = ("offer", "promise", "outcome")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,12 @@ class Lexicon:
     #: Words that, later in the same clause, negate an offer ("Erstatten kann ich das
     #: nicht", "... не мога да ви предложа").
     negation_after: Alternation
+    #: Words that, in the part of the clause that makes an offer, say it is how things
+    #: normally work ("reversed automatically", "usually"): not an offer.
+    ordinary: Alternation
+    #: A condition on money having been taken ("if the amount was debited"), earlier in
+    #: the clause: what follows describes the normal procedure.
+    conditional: Alternation
     #: One named group per offer concept (`OFFER_CONCEPTS`).
     concepts: Alternation
     #: Groups of words that name the same thing offered ("shipping", "delivery"), one
@@ -133,6 +141,8 @@ def lexicon(language: str) -> Lexicon:
         offers=_named_groups(language, "offers", data, OFFER_KINDS),
         negation=phrases(data.get("negation")),
         negation_after=phrases(data.get("negation_after")),
+        ordinary=phrases(data.get("offer_ordinary")),
+        conditional=phrases(data.get("offer_conditional")),
         concepts=_named_groups(language, "offer_concepts", data, OFFER_CONCEPTS),
         objects=tuple(
             re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(w.casefold()) for w in group)})")

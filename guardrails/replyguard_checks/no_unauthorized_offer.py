@@ -1,11 +1,16 @@
 """`no_unauthorized_offer`: the reply offers only what the business allows.
 
 An LLM eager to please invents refunds, vouchers, amounts and promises ("this will
-never happen again", "the waiter has been fired"). Offers are found by the language's
-patterns in `data/<lang>.yaml` (`offers`); one is allowed when the clause that makes it
-matches an item of `business.compensation`, also reworded: the same kind of offer
-(`offer_concepts`: free, refund, discount, voucher) of the same thing or the same amount,
-with number words read as digits. Amounts of money must appear in an allowed item or the
+never happen again", "the waiter has been fired", "the bug will be fixed in the next
+update", "your money will be back within 3 days"). Offers are found by the language's
+patterns in `data/<lang>.yaml` (`offers`: `offer`, `promise`, `outcome`). An offer or
+outcome in a part of the clause that says how things normally work ("reversed
+automatically", `offer_ordinary`) or after a condition on money having been taken ("if
+the amount was debited", `offer_conditional`) describes the procedure. An offer or
+outcome is allowed when the clause that makes it matches an item of
+`business.compensation`, also reworded: the same kind of offer (`offer_concepts`: free,
+refund, discount, voucher) of the same thing or the same amount, with number words read
+as digits. Amounts of money must appear in an allowed item or the
 review. A negated offer ("we cannot offer a refund", "Erstatten kann ich das nicht") is
 not an offer.
 """
@@ -25,7 +30,8 @@ from .details import content_terms, related
 from .lexicon import Lexicon, lexicon, lexicons_for
 from .text import digits, normalize
 
-_CLAUSE = re.compile(r"[^.!?;。！？；\n]+")
+# A point between digits ("version 4.2", "€4.99") ends no clause.
+_CLAUSE = re.compile(r"(?:[^.!?;。！？；\n]|(?<=\d)\.(?=\d))+")
 # Where a clause's parts meet: an offer and the item it gives stand in one part.
 _BREAK = re.compile(r"\s*[,:，、：]\s*|\s+-\s+")
 _PERCENT = r"%|percent|per cent|prozent|procent\w*|por ciento|pour cent|odstot\w*|процент\w*"
@@ -242,7 +248,9 @@ def find_offers(text: str, context: CheckContext) -> list[tuple[str, str]]:
                 if lex.negation_after.search(clause[match.end() : right]):
                     continue
                 segment = clause[left:right]
-                if kind == "offer" and _allowed(segment, clause, items, own, lexicons):
+                if lex.ordinary.search(segment) or lex.conditional.search(clause[: match.start()]):
+                    continue  # "if it was debited, it is reversed automatically": procedure
+                if kind != "promise" and _allowed(segment, clause, items, own, lexicons):
                     continue
                 found.append((kind, match.group().strip()))
         for amount in _AMOUNT.finditer(_spelled(clause, lexicons)):
@@ -278,5 +286,7 @@ class NoUnauthorizedOffer(ReplyCheck):
         )
         return Verdict.fail(
             f"The reply offers or promises what the business has not allowed: {listed}. "
-            f"{rule} Remove anything else, including amounts and promises about the future."
+            f"{rule} Remove anything else, including amounts and promises about the future "
+            "(a fix, refund, delivery or date you cannot guarantee); saying what the team is "
+            "doing or that it will get in touch is fine."
         )
