@@ -4,17 +4,26 @@ Python's `re` tries every branch of an alternation at every position of the text
 a lexicon of a few hundred phrase patterns costs milliseconds per draft. Nearly every
 branch contains a literal that any match must include ("kłam", "liar", "voucher"):
 one Aho-Corasick pass over the text finds which of those literals occur, and only the
-branches whose literal is there (plus the few with no literal at all) are compiled
-searched. Leaving out a branch that cannot match anywhere in the text leaves every
-match, its span and its group exactly as the full alternation gives them, which the
-tests check on the whole labelled corpus.
+branches whose literal is there (plus the few with no literal at all) are searched.
+Leaving out a branch that cannot match anywhere in the text leaves every match, its
+span and its group exactly as the full alternation gives them, which the tests check
+on the whole labelled corpus.
+
+Two things keep the per-text cost down. The literals of every alternation share one
+automaton, so a text is scanned once, however many lexicons read it (a draft is read
+by some fifty alternations, over a dozen texts). And a branch is looked for where its
+literal is: a match starts at most a bounded number of characters before a required
+literal, often at it (`\\byou\\s+...`), and `re` given a pattern that opens on `\\b` or a
+look-behind tries it at every position of the text, which cost more than all the rest.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
+from operator import itemgetter
 
 # The standard library's own regex parser, the only way to read a pattern's branches
 # and literals: private to `re`, not to another package of ours.
@@ -27,66 +36,235 @@ import ahocorasick
 #: A required-literal set: a match must contain at least one of these strings.
 Requirement = frozenset[str]
 
-# Literals shorter than this say too little ("a", "n") to be worth a lookup.
+# Literals shorter than this say too little ("a", "n") to be worth a lookup, unless
+# the one character is rare in prose (see `_rare`).
 _MIN_LITERAL = 2
 _ZERO_WIDTH = {sre.AT, sre.ASSERT, sre.ASSERT_NOT}
 _REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT)}
+# Widths at or above this are unbounded (`re` reports those as a huge number).
+_UNBOUNDED = 1 << 20
+# A character class of at most this many rare characters is a requirement.
+_MAX_CLASS = 32
+# A branch tried at this many places near its literal without a match is searched
+# from there on instead (a literal as common as "is" would cost more one by one).
+_MAX_TRIES = 32
+
+
+class _Candidate:
+    """A requirement and how far into a match its literal may start (None: no bound)."""
+
+    __slots__ = ("literals", "offset")
+
+    def __init__(self, literals: Requirement, offset: int | None) -> None:
+        self.literals = literals
+        self.offset = offset
+
+    def rarity(self) -> tuple[int, int]:
+        """The rarest requirement wins: long literals, few alternatives."""
+        return (min(map(len, self.literals)), -len(self.literals))
+
+
+def _rare(text: str) -> bool:
+    """A single character worth looking up: an emoji, a colon, a Chinese character;
+    not a letter of an alphabet, a digit, a space or a common mark."""
+    if len(text) != 1 or text.isspace() or text in ".,'-\"" or text.isdigit():
+        return False
+    return not (text.isascii() and text.isalnum()) and text.lower() == text.upper()
+
+
+def _acceptable(run: str) -> bool:
+    return len(run) >= _MIN_LITERAL or _rare(run)
 
 
 def required_literals(source: str, flags: int = 0) -> Requirement | None:
     """Strings of which any match of `source` must contain one, or None when the
     pattern guarantees no such literal (then its branch is always tried)."""
+    requirements = _analyse(source, flags)[0]
+    return requirements[0] if requirements else None
+
+
+def _analyse(source: str, flags: int) -> tuple[list[Requirement], _Candidate | None]:
+    """(every requirement of the pattern, the rarest first; the best one to find a
+    match from): the second has a bounded offset, at best 0 (the match starts where
+    its literal does)."""
     parsed = sre_parse.parse(source, flags)
     if parsed.state.flags & re.IGNORECASE:
-        return None
-    return _sequence(list(parsed))
+        return [], None
+    candidates = _sequence(parsed.state, list(parsed))
+    if not candidates:
+        return [], None
+    rarest = max(candidates, key=_Candidate.rarity)
+    requirements = list(dict.fromkeys([rarest.literals, *(c.literals for c in candidates)]))
+    return requirements, _anchor(candidates)
 
 
-def _sequence(items: list[tuple[Any, Any]]) -> Requirement | None:
-    """The best requirement of a sequence: its longest run of literals, or a
-    requirement of one of its parts (a group, a branch, a repeat at least once)."""
-    candidates: list[Requirement] = []
+def _width(state: Any, item: tuple[Any, Any]) -> int | None:
+    """The most characters `item` can take, or None when unbounded."""
+    high = int(sre_parse.SubPattern(state, [item]).getwidth()[1])
+    return None if high >= _UNBOUNDED else high
+
+
+def _plus(a: int | None, b: int | None) -> int | None:
+    return None if a is None or b is None else a + b
+
+
+def _sequence(state: Any, items: list[tuple[Any, Any]]) -> list[_Candidate]:
+    """The requirements of a sequence: its runs of literals, and the requirements of
+    its parts (a group, a branch, a repeat at least once), each with the most
+    characters of the match that can stand before its literal."""
+    candidates: list[_Candidate] = []
+    offset: int | None = 0  # the most characters the items so far can take
     run = ""
+    run_offset: int | None = 0
+
+    def close() -> None:
+        if _acceptable(run):
+            candidates.append(_Candidate(frozenset({run}), run_offset))
+
     for op, av in items:
         if op is sre.LITERAL:
+            if not run:
+                run_offset = offset
             run += chr(av)
+            offset = _plus(offset, 1)
             continue
         if op in _ZERO_WIDTH:
             continue  # takes no characters: the literals on both sides stay adjacent
-        if len(run) >= _MIN_LITERAL:
-            candidates.append(frozenset({run}))
+        width = _width(state, (op, av))
+        if op in _REPEATS and _single_literal(av):
+            low, high, body = av
+            if low >= 1:
+                # "x{2,}": at least `low` of the character follow the run.
+                if not run:
+                    run_offset = offset
+                run += chr(body[0][1]) * low
+                if low == high:
+                    offset = _plus(offset, low)
+                    continue
+        close()
         run = ""
-        part = _part(op, av)
-        if part is not None:
-            candidates.append(part)
-    if len(run) >= _MIN_LITERAL:
-        candidates.append(frozenset({run}))
-    if not candidates:
+        for part in _part(state, op, av):
+            candidates.append(_Candidate(part.literals, _plus(offset, part.offset)))
+        offset = _plus(offset, width)
+    close()
+    return candidates
+
+
+def _single_literal(av: Any) -> bool:
+    body = list(av[2])
+    return len(body) == 1 and body[0][0] is sre.LITERAL
+
+
+def _anchor(candidates: list[_Candidate]) -> _Candidate | None:
+    """The requirement to look for matches from: a bounded offset, and the fewest
+    places to try (a literal as short as "is" occurs often, a long offset widens
+    every occurrence into as many places)."""
+    bounded = [c for c in candidates if c.offset is not None]
+    return min(bounded, key=_cost) if bounded else None
+
+
+def _cost(candidate: _Candidate) -> float:
+    """About how many places per character of prose a match is tried at: a literal of
+    n letters occurs roughly once in 10**n characters."""
+    frequency = sum(10.0 ** -(2.5 if len(t) == 1 else min(len(t), 6)) for t in candidate.literals)
+    return ((candidate.offset or 0) + 1) * frequency
+
+
+def _union(chosen: list[_Candidate | None]) -> _Candidate | None:
+    """One of the alternatives' requirements, each from its own alternative."""
+    if not chosen or any(c is None for c in chosen):
         return None
-    # The rarest requirement wins: long literals, few alternatives.
-    return max(candidates, key=lambda r: (min(map(len, r)), -len(r)))
+    literals: set[str] = set()
+    offset: int | None = 0
+    for candidate in chosen:
+        assert candidate is not None
+        literals |= candidate.literals
+        offset = (
+            None if offset is None or candidate.offset is None else max(offset, candidate.offset)
+        )
+    return _Candidate(frozenset(literals), offset)
 
 
-def _part(op: Any, av: Any) -> Requirement | None:
+def _part(state: Any, op: Any, av: Any) -> list[_Candidate]:
+    """The requirements of a group, a branch or a repeat (offsets from its start)."""
     if op is sre.SUBPATTERN:
         _group, add_flags, _del_flags, body = av
         if add_flags & re.IGNORECASE:
-            return None
-        return _sequence(list(body))
+            return []
+        return _sequence(state, list(body))
     if op is sre.BRANCH:
-        union: set[str] = set()
-        for branch in av[1]:
-            found = _sequence(list(branch))
-            if found is None:
-                return None  # one branch without a literal: the whole branch has none
-            union |= found
-        return frozenset(union)
+        alternatives = [_sequence(state, list(branch)) for branch in av[1]]
+        if not all(alternatives):
+            return []  # one branch without a literal: the whole branch has none
+        rarest = _union([max(c, key=_Candidate.rarity) for c in alternatives])
+        anchor = _union([_anchor(c) for c in alternatives])
+        return [c for c in (rarest, anchor) if c is not None]
     if op in _REPEATS:
         low, _high, body = av
-        return _sequence(list(body)) if low >= 1 else None
+        return _sequence(state, list(body)) if low >= 1 else []
     if op is getattr(sre, "ATOMIC_GROUP", None):
-        return _sequence(list(av))
-    return None
+        return _sequence(state, list(av))
+    if op is sre.IN:
+        chars = [chr(value) for kind, value in av if kind is sre.LITERAL]
+        if len(chars) == len(av) <= _MAX_CLASS and all(map(_rare, chars)):
+            return [_Candidate(frozenset(chars), 0)]
+    return []
+
+
+class _Scanner:
+    """One automaton over the literals numbered so far (below `size`), and the
+    numbers each text holds, cached: the checks read a draft's normalised text with
+    some twenty alternations (every language's stock phrases, every kind of AI talk,
+    three lexicons' attacks), one pass serves them all."""
+
+    def __init__(self, literals: list[str]) -> None:
+        self.size = len(literals)
+        self._automaton: Any = None
+        if literals:
+            automaton = ahocorasick.Automaton()
+            for number, literal in enumerate(literals):
+                automaton.add_word(literal, number)
+            automaton.make_automaton()
+            self._automaton = automaton
+        self.scan: Callable[[str], frozenset[int]] = lru_cache(maxsize=64)(self._scan)
+
+    def _scan(self, text: str) -> frozenset[int]:
+        if self._automaton is None:
+            return frozenset()
+        return frozenset(map(itemgetter(1), self._automaton.iter(text)))
+
+
+class _Literals:
+    """Every alternation's literals, numbered, and a scanner that knows them."""
+
+    def __init__(self) -> None:
+        self._numbers: dict[str, int] = {}
+        #: The literals by number.
+        self.text: list[str] = []
+        self._lock = threading.Lock()
+        self._scanner = _Scanner([])
+
+    def number(self, literals: Requirement) -> frozenset[int]:
+        with self._lock:
+            for literal in literals:
+                if literal not in self._numbers:
+                    self._numbers[literal] = len(self.text)
+                    self.text.append(literal)
+            return frozenset(self._numbers[literal] for literal in literals)
+
+    def scanner(self, needed: int) -> _Scanner:
+        """A scanner that knows at least the first `needed` literals (rebuilt when an
+        alternation made later needs more: at start-up, not per draft)."""
+        scanner = self._scanner
+        if scanner.size < needed:
+            with self._lock:
+                if self._scanner.size < needed:
+                    self._scanner = _Scanner(list(self.text))
+                scanner = self._scanner
+        return scanner
+
+
+_LITERALS = _Literals()
 
 
 class Alternation:
@@ -107,21 +285,33 @@ class Alternation:
         self.pattern = _source(groups, self._branches)
         self._compiled: list[re.Pattern[str] | None] = [None] * len(self._branches)
         self._always: list[int] = []
-        automaton = ahocorasick.Automaton()
-        by_literal: dict[str, set[int]] = {}
+        number = _LITERALS.number
+        by_literal: dict[int, set[int]] = {}
+        # Per branch: its other requirements (a match holds a literal of each), and
+        # where its matches are looked for: (its anchor's literals, the most characters
+        # a match starts before one), or None: anywhere.
+        self._also: list[tuple[frozenset[int], ...]] = []
+        self._anchors: list[tuple[frozenset[int], int] | None] = []
         for index, (_name, source) in enumerate(self._branches):
-            literals = required_literals(source, flags)
-            if literals is None:
+            requirements, anchor = _analyse(source, flags)
+            self._anchors.append(
+                None if anchor is None else (number(anchor.literals), anchor.offset or 0)
+            )
+            if not requirements:
                 self._always.append(index)
+                self._also.append(())
                 continue
-            for literal in literals:
+            first, *others = requirements
+            for literal in number(first):
                 by_literal.setdefault(literal, set()).add(index)
-        for literal, indexes in by_literal.items():
-            automaton.add_word(literal, tuple(sorted(indexes)))
-        self._automaton: Any = None
-        if by_literal:
-            automaton.make_automaton()
-            self._automaton = automaton
+            # The others prune too, if not as common as "de" (a larger automaton costs).
+            others = [r for r in others if min(map(len, r)) >= 3 or all(map(_rare, r))]
+            self._also.append(tuple(number(r) for r in others))
+        self._by_literal = {literal: tuple(sorted(found)) for literal, found in by_literal.items()}
+        self._own = frozenset(by_literal)
+        used = [*by_literal, *(n for also in self._also for r in also for n in r)]
+        used += [n for anchor in self._anchors if anchor is not None for n in anchor[0]]
+        self._needed = max(used, default=-1) + 1
         # Several checks scan the same normalised draft with the same lexicon.
         self.possible: Callable[[str], tuple[int, ...]] = lru_cache(maxsize=32)(self._possible)
 
@@ -138,22 +328,57 @@ class Alternation:
             compiled = self._compiled[index] = re.compile(wrapped, self.flags)
         return compiled
 
+    def _present(self, text: str) -> frozenset[int]:
+        """The numbers of the literals `text` holds (this alternation's at least)."""
+        return _LITERALS.scanner(self._needed).scan(text) if self._needed else frozenset()
+
     def _possible(self, text: str) -> tuple[int, ...]:
-        """Indexes of the branches that could match somewhere in `text`, in order."""
+        """Indexes of the branches that could match somewhere in `text`, in order: a
+        literal of each of their requirements is there."""
+        present = self._present(text)
         found = set(self._always)
-        if self._automaton is not None:
-            for _end, indexes in self._automaton.iter(text):
-                found.update(indexes)
-        return tuple(sorted(found))
+        by_literal = self._by_literal
+        for literal in self._own.intersection(present):
+            found.update(by_literal[literal])
+        also = self._also
+        return tuple(i for i in sorted(found) if all(not r.isdisjoint(present) for r in also[i]))
+
+    def _from(self, index: int, text: str, position: int) -> re.Match[str] | None:
+        """The branch's first match starting at `position` or later: what `re`'s search
+        from `position` finds."""
+        branch = self._branch(index)
+        anchor = self._anchors[index]
+        if anchor is None:
+            return branch.search(text, position)
+        numbers, before = anchor
+        literals = [_LITERALS.text[n] for n in numbers.intersection(self._present(text))]
+        # A match starts at most `before` characters ahead of an occurrence of a
+        # literal at or after it: only the positions so close to one are tried.
+        untried = position
+        tries = _MAX_TRIES
+        while True:
+            at = _first(text, literals, untried)
+            if at < 0:
+                return None
+            for start in range(max(untried, at - before), at + 1):
+                if not tries:
+                    return branch.search(text, start)
+                tries -= 1
+                match = branch.match(text, start)
+                if match is not None:
+                    return match
+            untried = at + 1
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """Matches as the full alternation finds them: leftmost first, the earliest
         branch winning at a position, scanning on from the end of each match."""
-        branches = [self._branch(i) for i in self.possible(text)]
-        if len(branches) == 1:
-            yield from branches[0].finditer(text)
+        indexes = self.possible(text)
+        if not indexes:
             return
-        upcoming = [b.search(text) for b in branches]
+        if len(indexes) == 1 and self._anchors[indexes[0]] is None:
+            yield from self._branch(indexes[0]).finditer(text)
+            return
+        upcoming = [self._from(i, text, 0) for i in indexes]
         while True:
             best: re.Match[str] | None = None
             for match in upcoming:
@@ -170,7 +395,12 @@ class Alternation:
                     match.start() < position
                     or (advance and match.start() == match.end() == position)
                 ):
-                    upcoming[i] = _next(branches[i], text, position, advance)
+                    index = indexes[i]
+                    if self._anchors[index] is not None:
+                        # A branch with a literal never matches the empty string.
+                        upcoming[i] = self._from(index, text, position)
+                    else:
+                        upcoming[i] = _next(self._branch(index), text, position, advance)
 
     def search(self, text: str) -> re.Match[str] | None:
         return next(self.finditer(text), None)
@@ -186,6 +416,17 @@ class Alternation:
             return text
         parts.append(text[last:])
         return "".join(parts)
+
+
+def _first(text: str, literals: list[str], position: int) -> int:
+    """Where the first occurrence of any of `literals` at or after `position` starts
+    (-1: none)."""
+    found = -1
+    for literal in literals:
+        at = text.find(literal, position)
+        if at >= 0 and (found < 0 or at < found):
+            found = at
+    return found
 
 
 def _next(branch: re.Pattern[str], text: str, position: int, advance: bool) -> re.Match[str] | None:

@@ -79,10 +79,17 @@ def shared_run(text: str, source: str, length: int) -> str | None:
         return None
     tokens = _token_tuple(text)
     grams = _grams(source, length)
+    firsts = _firsts(source, length)
     for i in range(len(tokens) - length + 1):
-        if tuple(tokens[i : i + length]) in grams:
+        # Only a run that starts on a word some run of the source starts on is looked up.
+        if tokens[i] in firsts and tuple(tokens[i : i + length]) in grams:
             return " ".join(tokens[i : i + length])
     return None
+
+
+@lru_cache(maxsize=64)
+def _firsts(source: str, length: int) -> frozenset[str]:
+    return frozenset(gram[0] for gram in _grams(source, length))
 
 
 def find_meta(text: str, context: CheckContext | None = None) -> list[tuple[str, str]]:

@@ -8,7 +8,7 @@ business's own phone and e-mail are of course allowed.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from guardrails.validators import register_validator
 
@@ -57,6 +57,14 @@ def private_items(review: str, context: CheckContext) -> list[tuple[str, str]]:
     own_email = (context.contact.email or "").casefold()
     region = region_for(context)
     own_phone = national_number(context.contact.phone, region) if context.contact.phone else ""
+    return list(_private_items(review, context.language, own_email, own_phone, region))
+
+
+@lru_cache(maxsize=256)
+def _private_items(
+    review: str, language: str, own_email: str, own_phone: str, region: str | None
+) -> tuple[tuple[str, str], ...]:
+    """Cached: every draft answering one review is checked against the same data."""
     items: list[tuple[str, str]] = []
     items += [("e-mail address", e) for e in EMAIL.findall(review) if e.casefold() != own_email]
     phones = find_phones(review, region)
@@ -70,9 +78,9 @@ def private_items(review: str, context: CheckContext) -> list[tuple[str, str]]:
         value = match.group().strip()
         if len(digits(value)) >= 5 and digits(value) not in phone_digits and not is_date(value):
             items.append(("reference number", value))
-    for lex in lexicons_for(context.language, review):
+    for lex in lexicons_for(language, review):
         items += [("address", m.group()) for m in lex.address.finditer(normalize(review))]
-    return list(dict.fromkeys(items))
+    return tuple(dict.fromkeys(items))
 
 
 def _plain(text: str) -> str:

@@ -74,9 +74,11 @@ _EXTENSION = re.compile(
 )
 
 
+@lru_cache(maxsize=1024)
 def national_number(raw: str, region: str | None) -> str:
     """The national significant number of a phone (its extension aside), or its bare
-    digits if unparsable."""
+    digits if unparsable. Cached: three checks parse the business's own phone for
+    every draft."""
     raw = _EXTENSION.sub("", raw)
     try:
         number = phonenumbers.parse(raw, region)
@@ -98,7 +100,7 @@ def written_as_given(text: str, given: str) -> bool:
     squeezed = _SPACE.sub("", given).casefold()
     if len(digits(squeezed)) < 7 and "@" not in squeezed:
         return False
-    flat = _SPACE.sub("", text).casefold()
+    flat = _flat(text)
     found = flat.find(squeezed)
     if found < 0:
         return False
@@ -107,6 +109,13 @@ def written_as_given(text: str, given: str) -> bool:
     return not (found > 0 and flat[found - 1].isdigit()) and not (
         end < len(flat) and flat[end].isdigit() and squeezed[-1].isdigit()
     )
+
+
+@lru_cache(maxsize=64)
+def _flat(text: str) -> str:
+    """`text` without spaces, case-folded (cached: the phone and the e-mail are looked
+    for in the same draft)."""
+    return _SPACE.sub("", text).casefold()
 
 
 def same_line(a: str, b: str) -> bool:
@@ -145,16 +154,21 @@ def region_for(context: CheckContext) -> str | None:
         return context.region.upper()
     phone = context.contact.phone
     if phone and phone.strip().startswith(("+", "00")):
-        try:
-            number = phonenumbers.parse(phone.strip(), None)
-            region = phonenumbers.region_code_for_number(number)
-            if region:
-                return region
-        except phonenumbers.NumberParseException:
-            pass
+        region = _region_of(phone.strip())
+        if region:
+            return region
     if context.language == "zh" and context.review_script == HANT:
         return "TW"  # Traditional characters: most likely a Taiwanese number
     return LANGUAGE_REGION.get(context.language)
+
+
+@lru_cache(maxsize=1024)
+def _region_of(phone: str) -> str | None:
+    """The region of an international number (cached: asked for every draft)."""
+    try:
+        return phonenumbers.region_code_for_number(phonenumbers.parse(phone, None)) or None
+    except phonenumbers.NumberParseException:
+        return None
 
 
 @lru_cache(maxsize=256)

@@ -110,3 +110,176 @@ def test_cached_names_are_the_names(reviewer: str | None, contact: str, business
     assert context.names == expected
     assert context.masked_names == (*expected, "Manager")
     assert _names(reviewer, contact, business) == tuple(expected)
+
+
+# The speed-ups of #17, each held to what it replaced on the labelled drafts.
+
+
+def _all_texts() -> list[str]:
+    """Every labelled draft and review of the corpora, as written and normalised."""
+    texts: list[str] = []
+    for folder in (Path("evals/corpus"), Path(HOLDOUT_DIR), *sorted(Path("evals/real").iterdir())):
+        if folder.is_dir():
+            for item in load_corpus(folder):
+                texts += [item.draft, item.context.review_text]
+    texts += [c.review.text for c in load_cases()]
+    texts = list(dict.fromkeys(texts))
+    return texts + [normalize(t) for t in texts]
+
+
+@pytest.mark.slow
+def test_letters_are_counted_as_the_generator_counted_them() -> None:
+    from replyguard_checks.language import _TRIGRAMS_ONLY, _trigrams_only, prose, sample
+
+    checked = 0
+    for text in _all_texts():
+        for variant in (text, sample(text), prose(text), text[:119], text[:160]):
+            expected = sum(ch.isalpha() for ch in variant) >= _TRIGRAMS_ONLY
+            assert _trigrams_only(variant) == expected, variant
+            checked += 1
+    assert checked > 10_000
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(alphabet=st.sampled_from(["a", "é", "王", "1", " ", "²", "_", "ß"]), max_size=200)
+)
+def test_letters_on_random_text(text: str) -> None:
+    from replyguard_checks.language import _TRIGRAMS_ONLY, _trigrams_only
+
+    assert _trigrams_only(text) == (sum(ch.isalpha() for ch in text) >= _TRIGRAMS_ONLY)
+
+
+@pytest.mark.slow
+def test_prose_is_the_composition_it_replaced() -> None:
+    from replyguard_checks.language import _NUMBERS, prose
+    from replyguard_checks.text import URL, mask_terms, without_addresses
+
+    for text in _all_texts():
+        for names in ((), ("Anna Kowalska", "Anna"), ("Karen",)):
+            expected = _NUMBERS.sub(
+                " ", mask_terms(normalize(without_addresses(URL.sub(" ", text))), names)
+            )
+            assert prose(text, names) == expected, text
+
+
+@pytest.mark.slow
+def test_cached_phone_parsing_is_the_parsing() -> None:
+    """`national_number` and the region of the business's phone are cached; the phones
+    of every labelled draft and review and every contact read as uncached."""
+    import phonenumbers
+
+    from replyguard_checks.offline_channel import (
+        LANGUAGE_REGION,
+        _region_of,
+        find_phones,
+        national_number,
+    )
+
+    checked = 0
+    for folder in (Path("evals/corpus"), Path(HOLDOUT_DIR), *sorted(Path("evals/real").iterdir())):
+        if not folder.is_dir():
+            continue
+        for item in load_corpus(folder):
+            region = LANGUAGE_REGION.get(item.context.language)
+            raws = [p.text for p in find_phones(item.draft, region)]
+            raws += [item.context.contact.phone or ""]
+            for raw in filter(None, raws):
+                for where in (region, None, "US"):
+                    assert national_number(raw, where) == national_number.__wrapped__(raw, where)
+                    checked += 1
+                phone = raw.strip()
+                try:
+                    expected = phonenumbers.region_code_for_number(phonenumbers.parse(phone, None))
+                except phonenumbers.NumberParseException:
+                    expected = None
+                assert _region_of(phone) == (expected or None)
+    assert checked > 1000
+
+
+def _private_items_as_first_written(review: str, context: CheckContext) -> list[tuple[str, str]]:
+    from replyguard_checks.lexicon import lexicons_for
+    from replyguard_checks.no_private_data import _REFERENCE
+    from replyguard_checks.offline_channel import (
+        find_phones,
+        is_date,
+        national_number,
+        region_for,
+        same_line,
+    )
+    from replyguard_checks.text import EMAIL, digits
+
+    own_email = (context.contact.email or "").casefold()
+    region = region_for(context)
+    own_phone = national_number(context.contact.phone, region) if context.contact.phone else ""
+    items: list[tuple[str, str]] = []
+    items += [("e-mail address", e) for e in EMAIL.findall(review) if e.casefold() != own_email]
+    phones = find_phones(review, region)
+    items += [
+        ("phone number", p.text)
+        for p in phones
+        if not (own_phone and same_line(p.national, own_phone))
+    ]
+    phone_digits = {digits(p.text) for p in phones}
+    for match in _REFERENCE.finditer(review):
+        value = match.group().strip()
+        if len(digits(value)) >= 5 and digits(value) not in phone_digits and not is_date(value):
+            items.append(("reference number", value))
+    for lex in lexicons_for(context.language, review):
+        items += [("address", m.group()) for m in lex.address.finditer(normalize(review))]
+    return list(dict.fromkeys(items))
+
+
+@pytest.mark.slow
+def test_private_items_cached_by_review_are_the_items() -> None:
+    """The cache key holds everything the items depend on: each labelled review, with
+    its own context and with another case's contact and language."""
+    from dataclasses import replace
+
+    from replyguard_checks.no_private_data import private_items
+
+    contexts = []
+    for folder in (Path("evals/corpus"), Path(HOLDOUT_DIR), *sorted(Path("evals/real").iterdir())):
+        if folder.is_dir():
+            contexts += [item.context for item in load_corpus(folder)]
+    assert len(contexts) > 1000
+    found = 0
+    for index, context in enumerate(contexts):
+        other = contexts[(index * 7 + 3) % len(contexts)]
+        variants = (context, replace(context, contact=other.contact, language=other.language))
+        for ctx in variants:
+            expected = _private_items_as_first_written(ctx.review_text, ctx)
+            assert private_items(ctx.review_text, ctx) == expected
+            found += bool(expected)
+    assert found > 20
+
+
+def _shared_run_as_first_written(text: str, source: str, length: int) -> str | None:
+    from replyguard_checks.no_meta import _grams, _token_tuple
+
+    if not source:
+        return None
+    tokens = _token_tuple(text)
+    grams = _grams(source, length)
+    for i in range(len(tokens) - length + 1):
+        if tuple(tokens[i : i + length]) in grams:
+            return " ".join(tokens[i : i + length])
+    return None
+
+
+@pytest.mark.slow
+def test_shared_run_is_the_loop_it_replaced() -> None:
+    from replyguard_checks.no_meta import shared_run
+
+    items = [
+        item for folder in (Path("evals/corpus"), Path(HOLDOUT_DIR)) for item in load_corpus(folder)
+    ]
+    found = 0
+    for item in items:
+        sources = (item.context.review_text, item.context.instructions, *item.context.injected)
+        for source in sources:
+            for length in (2, 4, 8, 15):
+                expected = _shared_run_as_first_written(item.draft, source, length)
+                assert shared_run(item.draft, source, length) == expected
+                found += expected is not None
+    assert found > 100
