@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from operator import itemgetter
 
 # The standard library's own regex parser, the only way to read a pattern's branches
@@ -241,6 +241,7 @@ class _Literals:
         self._numbers: dict[str, int] = {}
         #: The literals by number.
         self.text: list[str] = []
+        self._sets: dict[frozenset[int], frozenset[int]] = {}
         self._lock = threading.Lock()
         self._scanner = _Scanner([])
 
@@ -250,7 +251,9 @@ class _Literals:
                 if literal not in self._numbers:
                     self._numbers[literal] = len(self.text)
                     self.text.append(literal)
-            return frozenset(self._numbers[literal] for literal in literals)
+            numbers = frozenset(self._numbers[literal] for literal in literals)
+            # Branches share requirements ("you", "nous"): one set object for all.
+            return self._sets.setdefault(numbers, numbers)
 
     def scanner(self, needed: int) -> _Scanner:
         """A scanner that knows at least the first `needed` literals (rebuilt when an
@@ -281,8 +284,7 @@ class Alternation:
         self._branches: list[tuple[str | None, str]] = [
             (name, source) for name, sources in groups for source in sources
         ]
-        #: The full alternation's source: what this object matches exactly like.
-        self.pattern = _source(groups, self._branches)
+        self._groups = groups
         self._compiled: list[re.Pattern[str] | None] = [None] * len(self._branches)
         self._always: list[int] = []
         number = _LITERALS.number
@@ -304,8 +306,10 @@ class Alternation:
             first, *others = requirements
             for literal in number(first):
                 by_literal.setdefault(literal, set()).add(index)
-            # The others prune too, if not as common as "de" (a larger automaton costs).
-            others = [r for r in others if min(map(len, r)) >= 3 or all(map(_rare, r))]
+            # The others prune too when they are rare characters (the "(" of "(your
+            # name)"); indexing every longer one as well cost 12 MiB a worker for a few
+            # tenths of a millisecond a draft.
+            others = [r for r in others if all(map(_rare, r))]
             self._also.append(tuple(number(r) for r in others))
         self._by_literal = {literal: tuple(sorted(found)) for literal, found in by_literal.items()}
         self._own = frozenset(by_literal)
@@ -314,6 +318,12 @@ class Alternation:
         self._needed = max(used, default=-1) + 1
         # Several checks scan the same normalised draft with the same lexicon.
         self.possible: Callable[[str], tuple[int, ...]] = lru_cache(maxsize=32)(self._possible)
+
+    @cached_property
+    def pattern(self) -> str:
+        """The full alternation's source: what this object matches exactly like (made
+        when asked, for tests: about 1 MiB of strings a worker need not hold)."""
+        return _source(self._groups, self._branches)
 
     def compile_all(self) -> None:
         """Compile every branch now (start-up) rather than on the first text needing it."""

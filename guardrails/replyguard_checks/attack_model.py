@@ -159,8 +159,19 @@ class AttackModel:
 
 
 def read(path: Path | Traversable) -> AttackModel:
-    """A model file written by `AttackModel.save`."""
-    return AttackModel.from_json(json.loads(gzip.decompress(path.read_bytes())))
+    """A model file written by `AttackModel.save`.
+
+    Weights are rounded to four decimals: some 7,000 values among 220,000 weights. One
+    float object per value, not per weight, saves about 5 MiB per worker."""
+    values: dict[str, float] = {}
+
+    def number(text: str) -> float:
+        found = values.get(text)
+        if found is None:
+            found = values[text] = float(text)
+        return found
+
+    return AttackModel.from_json(json.loads(gzip.decompress(path.read_bytes()), parse_float=number))
 
 
 @cache
