@@ -55,14 +55,10 @@ def warm_up() -> None:
 
 
 @lru_cache(maxsize=64)
-def _token_tuple(text: str) -> tuple[str, ...]:
+def _tokens(text: str) -> tuple[str, ...]:
     """Cached: a draft is compared with the instructions, the review and each
     injected instruction."""
     return tuple(words(text) or [ch for ch in normalize(text) if CJK_CHAR.match(ch)])
-
-
-def _tokens(text: str) -> list[str]:
-    return list(_token_tuple(text))
 
 
 @lru_cache(maxsize=64)
@@ -77,7 +73,7 @@ def shared_run(text: str, source: str, length: int) -> str | None:
     """The first run of `length` consecutive words of `text` that `source` also has."""
     if not source:
         return None
-    tokens = _token_tuple(text)
+    tokens = _tokens(text)
     grams = _grams(source, length)
     firsts = _firsts(source, length)
     for i in range(len(tokens) - length + 1):

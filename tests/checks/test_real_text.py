@@ -4,6 +4,7 @@ no_generic rule as the README states it, a business's own links and phone extens
 from __future__ import annotations
 
 import pytest
+from tests.checks.first_written import features_as_first_written
 
 from replyguard_checks import CheckContext, CheckSuite, Contact
 from replyguard_checks.attack_model import AttackModel, features, sentences, shipped
@@ -248,33 +249,6 @@ def test_the_classifier_reads_chinese_without_a_regex_per_token() -> None:
     assert all(_is_han(chr(c)) == bool(_HAN.match(chr(c))) for c in range(0x10000))
 
 
-def _features_as_first_written(sentence: str, language: str = "") -> list[str]:
-    """`features` before its per-word cache: the reference the cached one must equal."""
-    from replyguard_checks.attack_model import _HAN, _PREFIX, _TOKEN, _is_han
-    from replyguard_checks.details import lemma
-
-    tokens = ["<s>", *(t if not t.isdigit() else "0" for t in _TOKEN.findall(sentence)), "</s>"]
-    lemmas = language not in ("", "zh", "zh-Hant")
-    last = len(tokens) - 1
-    out: list[str] = []
-    for i, token in enumerate(tokens):
-        out.append("w " + token)
-        han = _is_han(token[0])
-        if len(token) > _PREFIX and not han:
-            out.append("p " + token[:_PREFIX])
-        if lemmas and 0 < i < last and token != "0" and not han:
-            out.append("l " + lemma(token, language))
-        if i:
-            out.append("b " + tokens[i - 1] + " " + token)
-    for run in _HAN.findall(sentence):
-        padded = f"<{run}>"
-        for j in range(len(padded) - 1):
-            out.append("c " + padded[j : j + 2])
-            if j + 3 <= len(padded):
-                out.append("t " + padded[j : j + 3])
-    return out
-
-
 @pytest.mark.slow
 def test_cached_features_equal_the_first_written_ones_on_every_paraphrase() -> None:
     """The per-word cache changes no feature, nor their order (so no score), on the
@@ -293,7 +267,7 @@ def test_cached_features_equal_the_first_written_ones_on_every_paraphrase() -> N
         for text in yaml_strings(data):
             for sentence in sentences(normalize(text)):
                 for lang in (language, ""):
-                    assert list(features(sentence, lang)) == _features_as_first_written(
+                    assert list(features(sentence, lang)) == features_as_first_written(
                         sentence, lang
                     ), sentence
                     checked += 1

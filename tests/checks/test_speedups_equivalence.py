@@ -12,9 +12,10 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.checks.first_written import features_as_first_written
 
 from replyguard_checks import CheckContext, Contact, normalize
-from replyguard_checks.attack_model import feature_list, features, sentences, shipped
+from replyguard_checks.attack_model import features, sentences, shipped
 from replyguard_checks.context import _names
 from replyguard_checks.text import PLAIN_MARKS, name_parts, plain_marks, strip_accents
 from replyguard_evals.corpus import HOLDOUT_DIR, load_corpus, yaml_strings
@@ -64,14 +65,15 @@ def _score_as_first_written(sentence: str, language: str) -> float:
     model = shipped()
     assert model is not None
     get = model.weights.get
-    total = model.bias + sum(get(feature, 0.0) for feature in set(features(sentence, language)))
+    found = set(features_as_first_written(sentence, language))
+    total = model.bias + sum(get(feature, 0.0) for feature in found)
     if total < -30:
         return 0.0
     return 1.0 / (1.0 + math.exp(-total))
 
 
 @pytest.mark.slow
-def test_feature_list_and_score_equal_the_generator_on_every_paraphrase_and_draft() -> None:
+def test_features_and_score_equal_the_generator_on_every_paraphrase_and_draft() -> None:
     """Same features in the same order, so the same set, summed in the same order: the
     same score to the last bit."""
     model = shipped()
@@ -85,7 +87,9 @@ def test_feature_list_and_score_equal_the_generator_on_every_paraphrase_and_draf
     for text, language in texts:
         for sentence in sentences(normalize(text)):
             for lang in dict.fromkeys((language, "", "en", "zh", "pl")):
-                assert feature_list(sentence, lang) == list(features(sentence, lang)), sentence
+                assert features(sentence, lang) == features_as_first_written(sentence, lang), (
+                    sentence
+                )
                 assert model.score(sentence, lang) == _score_as_first_written(sentence, lang)
                 checked += 1
     assert checked > 20_000
@@ -96,8 +100,8 @@ def test_feature_list_and_score_equal_the_generator_on_every_paraphrase_and_draf
     sentence=st.text(alphabet="ab 12王您说谎'-.", max_size=40),
     language=st.sampled_from(["", "en", "de", "zh", "zh-Hant"]),
 )
-def test_feature_list_equals_the_generator_on_random_text(sentence: str, language: str) -> None:
-    assert feature_list(sentence, language) == list(features(sentence, language))
+def test_features_equal_the_generator_on_random_text(sentence: str, language: str) -> None:
+    assert features(sentence, language) == features_as_first_written(sentence, language)
 
 
 @pytest.mark.parametrize(
@@ -255,11 +259,11 @@ def test_private_items_cached_by_review_are_the_items() -> None:
 
 
 def _shared_run_as_first_written(text: str, source: str, length: int) -> str | None:
-    from replyguard_checks.no_meta import _grams, _token_tuple
+    from replyguard_checks.no_meta import _grams, _tokens
 
     if not source:
         return None
-    tokens = _token_tuple(text)
+    tokens = _tokens(text)
     grams = _grams(source, length)
     for i in range(len(tokens) - length + 1):
         if tuple(tokens[i : i + length]) in grams:
