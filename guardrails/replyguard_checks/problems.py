@@ -27,11 +27,16 @@ def _keyword(word: str, language: str) -> str:
 
 
 @cache
+def _problems() -> dict[str, dict[str, list[str]]]:
+    """`data/problems.yaml`, read once for every language."""
+    return load_data("problems")
+
+
+@cache
 def _matcher(language: str) -> re.Pattern[str] | None:
-    data: dict[str, dict[str, list[str]]] = load_data("problems")
     groups = [
         f"(?P<{problem}>{'|'.join(_keyword(w, language) for w in by_language[language])})"
-        for problem, by_language in data.items()
+        for problem, by_language in _problems().items()
         if by_language.get(language)
     ]
     return re.compile("|".join(groups)) if groups else None
