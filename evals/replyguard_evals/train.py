@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import random
 import re
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,11 +33,12 @@ import yaml
 
 from replyguard import resources
 from replyguard_checks import (
+    ATTACK_BITS,
     ATTACK_MODEL_FILE,
     AttackModel,
     CheckContext,
     Contact,
-    attack_features,
+    attack_buckets,
     attack_sentences,
     mask_terms,
     normalize,
@@ -137,19 +139,27 @@ def _names(item: dict[str, Any]) -> list[str]:
     ).names
 
 
-def _matrix(samples: Iterable[Sample]) -> list[dict[str, int]]:
-    return [dict.fromkeys(attack_features(s.sentence, s.language), 1) for s in samples]
+def _matrix(samples: Iterable[Sample]) -> Any:
+    """One row per sentence over the 2**BITS table slots, as the check scores it: a
+    feature counts once, two features in one slot count twice."""
+    from scipy.sparse import csr_matrix
+
+    rows: list[int] = []
+    slots: list[int] = []
+    for row, sample in enumerate(samples):
+        found = attack_buckets(sample.sentence, sample.language)
+        slots += found
+        rows += [row] * len(found)
+    ones = [1.0] * len(rows)
+    return csr_matrix((ones, (rows, slots)), shape=(max(rows, default=0) + 1, 1 << ATTACK_BITS))
 
 
-def _fit(samples: list[Sample], c: float) -> tuple[Any, Any]:
-    from sklearn.feature_extraction import DictVectorizer
+def _fit(samples: list[Sample], c: float) -> Any:
     from sklearn.linear_model import LogisticRegression
 
-    vectorizer = DictVectorizer()
-    x = vectorizer.fit_transform(_matrix(samples))
     model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000)
-    model.fit(x, [s.label for s in samples])
-    return vectorizer, model
+    model.fit(_matrix(samples), [s.label for s in samples])
+    return model
 
 
 def _out_of_fold(samples: list[Sample], c: float) -> list[float]:
@@ -158,9 +168,9 @@ def _out_of_fold(samples: list[Sample], c: float) -> list[float]:
     scores = [0.0] * len(samples)
     for fold in range(_FOLDS):
         held = set(order[fold::_FOLDS])
-        vectorizer, model = _fit([s for i, s in enumerate(samples) if i not in held], c)
+        model = _fit([s for i, s in enumerate(samples) if i not in held], c)
         rows = sorted(held)
-        probs = model.predict_proba(vectorizer.transform(_matrix(samples[i] for i in rows)))
+        probs = model.predict_proba(_matrix(samples[i] for i in rows))
         for i, p in zip(rows, probs[:, 1], strict=True):
             scores[i] = float(p)
     return scores
@@ -193,12 +203,8 @@ def train(c: float = 0.5) -> tuple[AttackModel, dict[str, Any]]:
     samples = [*paraphrase_samples(), *real_samples(), *corpus_samples(), *template_samples()]
     samples = [s for s in samples if s.sentence]
     threshold, held_out = choose_threshold(_out_of_fold(samples, c), samples)
-    vectorizer, model = _fit(samples, c)
-    weights = {
-        name: round(float(w), 4)
-        for name, w in zip(vectorizer.get_feature_names_out(), model.coef_[0], strict=True)
-        if abs(w) >= 1e-3
-    }
+    model = _fit(samples, c)
+    weights = array("f", model.coef_[0])
     origins: dict[str, int] = {}
     for s in samples:
         key = s.origin.split("/")[0]
@@ -207,13 +213,13 @@ def train(c: float = 0.5) -> tuple[AttackModel, dict[str, Any]]:
         "sentences": len(samples),
         "attacks": sum(s.label for s in samples),
         "by_origin": origins,
-        "features": len(weights),
+        "slots_used": sum(w != 0.0 for w in weights),
         "c": c,
         "threshold": threshold,
         "out_of_fold": held_out,
     }
     built = AttackModel(
-        bias=round(float(model.intercept_[0]), 4),
+        bias=float(model.intercept_[0]),
         weights=weights,
         threshold=threshold,
         trained_on=summary,

@@ -26,8 +26,10 @@ from .context import DEFAULT_MAX_WORDS, SUPPORTED_LANGUAGES, CheckContext, Conta
 from .script import HANS, HANT, script_of, to_simplified, to_traditional
 
 if TYPE_CHECKING:  # what mypy sees; at run time `__getattr__` imports these on first use
+    from .attack_model import BITS as ATTACK_BITS
     from .attack_model import MODEL_FILE as ATTACK_MODEL_FILE
     from .attack_model import AttackModel
+    from .attack_model import buckets as attack_buckets
     from .attack_model import features as attack_features
     from .attack_model import sentences as attack_sentences
     from .base import ReplyCheck, Verdict
@@ -45,8 +47,10 @@ if TYPE_CHECKING:  # what mypy sees; at run time `__getattr__` imports these on 
 
 #: Public name -> (module of this package, name there), imported when first asked for.
 _LAZY: dict[str, tuple[str, str]] = {
+    "ATTACK_BITS": ("attack_model", "BITS"),
     "ATTACK_MODEL_FILE": ("attack_model", "MODEL_FILE"),
     "AttackModel": ("attack_model", "AttackModel"),
+    "attack_buckets": ("attack_model", "buckets"),
     "attack_features": ("attack_model", "features"),
     "attack_sentences": ("attack_model", "sentences"),
     "ReplyCheck": ("base", "ReplyCheck"),
@@ -91,6 +95,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "ATTACK_BITS",
     "ATTACK_MODEL_FILE",
     "CJK_CHAR",
     "CORE_CHECKS",
@@ -108,6 +113,7 @@ __all__ = [
     "Contact",
     "ReplyCheck",
     "Verdict",
+    "attack_buckets",
     "attack_features",
     "attack_sentences",
     "attacks_in",

@@ -3,11 +3,14 @@ no_generic rule as the README states it, a business's own links and phone extens
 
 from __future__ import annotations
 
+import gzip
+from pathlib import Path
+
 import pytest
 from tests.checks.first_written import features_as_first_written
 
 from replyguard_checks import CheckContext, CheckSuite, Contact
-from replyguard_checks.attack_model import AttackModel, features, sentences, shipped
+from replyguard_checks.attack_model import AttackModel, features, read, sentences, shipped
 from replyguard_checks.no_attack import find_attacks
 
 CONTEXT = CheckContext(
@@ -82,10 +85,25 @@ def test_the_classifier_ships_small_and_reports_its_score(suite: CheckSuite) -> 
 
 
 def test_classifier_message_names_the_sentence() -> None:
-    model = AttackModel(bias=-4.0, weights={"w drama": 9.0}, threshold=0.5, trained_on={})
+    model = AttackModel.from_features(bias=-4.0, weights={"w drama": 9.0}, threshold=0.5)
     score, sentence = model.most_hostile("thanks for writing. such drama over a fish. call me.")
     assert score > 0.9
     assert sentence == "such drama over a fish."
+
+
+def test_a_saved_model_reads_back_the_same_and_a_foreign_file_is_refused(tmp_path: Path) -> None:
+    model = AttackModel.from_features(
+        bias=-4.0, weights={"w drama": 9.0, "b such drama": 1.5}, threshold=0.7
+    )
+    path = tmp_path / "model.json.gz"
+    model.save(path)
+    again = read(path)
+    assert again.weights == model.weights
+    assert (again.bias, again.threshold, again.bits) == (-4.0, 0.7, model.bits)
+    assert again.score("such drama.") == model.score("such drama.") > 0.99
+    path.write_bytes(gzip.compress(b'{"format": 1, "weights": {}}\n'))
+    with pytest.raises(ValueError, match="unknown format"):
+        read(path)
 
 
 def test_features_are_deterministic_and_cover_chinese() -> None:

@@ -18,7 +18,7 @@ import yaml
 
 from replyguard_checks import CORE_CHECKS
 from replyguard_checks.attack_model import read
-from replyguard_evals.corpus import REAL_DIR, Score, load_corpus
+from replyguard_evals.corpus import REAL_DIR, REAL_SPLITS, Score, load_corpus
 
 CHECKS = {c.name for c in CORE_CHECKS}
 
@@ -35,6 +35,8 @@ def _items(split: str) -> list[dict[str, Any]]:
 DEV, BLIND, NEXT = _items("dev"), _items("blind"), _items("next-blind")
 #: The next round's blind split: checked for form here, never scored before then.
 FRESH = _items("fresh")
+#: The blind split for the round after the next: likewise checked for form only.
+FRESH2 = _items("fresh-2")
 
 
 def test_the_corpus_is_large_and_split_without_overlap() -> None:
@@ -55,7 +57,26 @@ def test_the_corpus_is_large_and_split_without_overlap() -> None:
     assert len(FRESH) >= 200
 
 
-@pytest.mark.parametrize("item", DEV + BLIND + NEXT + FRESH, ids=lambda i: i["id"])
+def _rows(items: list[dict[str, Any]]) -> set[tuple[str, str, int]]:
+    return {(i["source"]["repo"], i["source"]["file"], i["source"]["row"]) for i in items}
+
+
+def _texts(items: list[dict[str, Any]], field: str) -> set[str]:
+    return {" ".join(i[field].split()).lower() for i in items}
+
+
+def test_the_split_for_the_round_after_next_shares_nothing_with_the_others() -> None:
+    earlier = DEV + BLIND + NEXT + FRESH
+    assert len(FRESH2) >= 150
+    assert not {i["id"] for i in FRESH2} & {i["id"] for i in earlier}
+    assert not _rows(FRESH2) & _rows(earlier)
+    assert not _texts(FRESH2, "reply") & _texts(earlier, "reply")
+    assert not _texts(FRESH2, "review") & _texts(earlier, "review")
+    # Kept out of `make eval` and training like `fresh/`: only REAL_SPLITS are scored.
+    assert "fresh-2" not in REAL_SPLITS
+
+
+@pytest.mark.parametrize("item", DEV + BLIND + NEXT + FRESH + FRESH2, ids=lambda i: i["id"])
 def test_every_reply_is_traceable_and_labelled_for_every_check(item: dict[str, Any]) -> None:
     source = item["source"]
     assert re.fullmatch(r"[\w.-]+/[\w.-]+", source["repo"])
@@ -149,7 +170,8 @@ def test_train_writes_a_small_model_that_loads(tmp_path: Path) -> None:
     assert summary["by_origin"]["real"] > 1000
     assert summary["by_origin"]["paraphrases"] > 2000
     assert model.threshold == summary["threshold"]
-    assert json.loads(gzip.decompress(path.read_bytes()))["format"] == 1
+    header = gzip.decompress(path.read_bytes()).split(b"\n", 1)[0]
+    assert json.loads(header)["format"] == 2
     # The same data gives the same model: the shipped file is what `train` makes.
     shipped = Path(__file__).resolve().parents[2] / "guardrails/replyguard_checks/data"
     assert read(shipped / "attack_model.json.gz").weights == model.weights
