@@ -279,15 +279,24 @@ class Alternation:
     cost more than it saves whenever a new combination of branches shows up.
     """
 
-    def __init__(self, groups: Sequence[tuple[str | None, Sequence[str]]], flags: int = 0) -> None:
+    def __init__(
+        self,
+        groups: Sequence[tuple[str | None, Sequence[str]]],
+        flags: int = 0,
+        own_scan: bool = False,
+    ) -> None:
         self.flags = flags
+        # `own_scan`: texts are scanned for this alternation's literals alone, for one
+        # that reads texts no other alternation reads (no_meta's raw lines): the shared
+        # scan would look for every lexicon's literals there for nothing.
+        self._literals = _Literals() if own_scan else _LITERALS
         self._branches: list[tuple[str | None, str]] = [
             (name, source) for name, sources in groups for source in sources
         ]
         self._groups = groups
         self._compiled: list[re.Pattern[str] | None] = [None] * len(self._branches)
         self._always: list[int] = []
-        number = _LITERALS.number
+        number = self._literals.number
         by_literal: dict[int, set[int]] = {}
         # Per branch: its other requirements (a match holds a literal of each), and
         # where its matches are looked for: (its anchor's literals, the most characters
@@ -340,7 +349,7 @@ class Alternation:
 
     def _present(self, text: str) -> frozenset[int]:
         """The numbers of the literals `text` holds (this alternation's at least)."""
-        return _LITERALS.scanner(self._needed).scan(text) if self._needed else frozenset()
+        return self._literals.scanner(self._needed).scan(text) if self._needed else frozenset()
 
     def _possible(self, text: str) -> tuple[int, ...]:
         """Indexes of the branches that could match somewhere in `text`, in order: a
@@ -353,6 +362,26 @@ class Alternation:
         also = self._also
         return tuple(i for i in sorted(found) if all(not r.isdisjoint(present) for r in also[i]))
 
+    def literal_spans(self, text: str) -> list[tuple[int, int]] | None:
+        """(start, end) of every occurrence in `text` of a literal that lets a branch be
+        tried, sorted; None when some branch has no literal (it is tried anywhere).
+
+        A part of `text` that holds none of these spans whole has no match: a checker
+        that reads a text part by part (clause by clause) skips those parts with one
+        scan of the whole text instead of one per part."""
+        if self._always:
+            return None
+        present = self._present(text)
+        spans: list[tuple[int, int]] = []
+        for number in self._own.intersection(present):
+            literal = self._literals.text[number]
+            at = text.find(literal)
+            while at >= 0:
+                spans.append((at, at + len(literal)))
+                at = text.find(literal, at + 1)
+        spans.sort()
+        return spans
+
     def _from(self, index: int, text: str, position: int) -> re.Match[str] | None:
         """The branch's first match starting at `position` or later: what `re`'s search
         from `position` finds."""
@@ -361,7 +390,7 @@ class Alternation:
         if anchor is None:
             return branch.search(text, position)
         numbers, before = anchor
-        literals = [_LITERALS.text[n] for n in numbers.intersection(self._present(text))]
+        literals = [self._literals.text[n] for n in numbers.intersection(self._present(text))]
         # A match starts at most `before` characters ahead of an occurrence of a
         # literal at or after it: only the positions so close to one are tried.
         untried = position

@@ -287,7 +287,8 @@ def foreign_sentence(text: str, language: str) -> tuple[str, str] | None:
     # Chinese puts no space after a full stop: its foreign sentences are the runs of
     # Latin words between the characters.
     parts = _LATIN_RUN.findall(text) if language == "zh" else _SENTENCE_END.split(text)
-    for sentence in parts:
+    # A sentence said twice is judged the same way twice: read it once.
+    for sentence in dict.fromkeys(parts):
         if len(_SENTENCE_WORD.findall(sentence)) < _SENTENCE_WORDS:
             continue
         if letters is not None and len(letters.findall(sentence)) >= 2:

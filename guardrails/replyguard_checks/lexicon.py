@@ -84,9 +84,10 @@ def alternation(patterns: list[str]) -> str:
     return "|".join(f"(?:{p})" for p in patterns) or r"(?!x)x"
 
 
-def phrases(patterns: list[str] | None, flags: int = 0) -> Alternation:
-    """Any of `patterns`, with only the branches that could match tried per text."""
-    return Alternation([(None, list(patterns or []))], flags)
+def phrases(patterns: list[str] | None, flags: int = 0, own_scan: bool = False) -> Alternation:
+    """Any of `patterns`, with only the branches that could match tried per text
+    (`own_scan`: see `Alternation`)."""
+    return Alternation([(None, list(patterns or []))], flags, own_scan)
 
 
 def _named_groups(

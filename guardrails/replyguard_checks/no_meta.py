@@ -45,7 +45,13 @@ def meta_patterns() -> dict[str, Alternation]:
     """The phrases of each kind of AI talk, by kind: public so a test can hold each
     alternation to the regular expression it stands for."""
     data = load_data("meta")
-    return {kind: phrases(data[kind], re.MULTILINE) for kind in _WHY if kind in data}
+    # The line kinds read the raw lines, which no other alternation reads: scanning
+    # them for every lexicon's literals would be wasted.
+    return {
+        kind: phrases(data[kind], re.MULTILINE, own_scan=kind in _LINE_KINDS)
+        for kind in _WHY
+        if kind in data
+    }
 
 
 def warm_up() -> None:

@@ -18,8 +18,9 @@ not an offer.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 
 from guardrails.validators import register_validator
 from rapidfuzz import fuzz
@@ -159,6 +160,58 @@ def _item(item: str, language: str, lexicons: tuple[Lexicon, ...]) -> _Item:
     )
 
 
+@lru_cache(maxsize=256)
+def _items(
+    compensation: tuple[str, ...], language: str, read_with: tuple[str, ...]
+) -> tuple[_Item, ...]:
+    """The allowed offers read with the lexicons of `read_with`: the same for every
+    draft of a request, so read once, not once per draft."""
+    lexicons = tuple(lexicon(code) for code in read_with)
+    return tuple(_item(c, language, lexicons) for c in compensation)
+
+
+@lru_cache(maxsize=256)
+def _quoted(review: str, read_with: tuple[str, ...]) -> frozenset[str]:
+    """The numbers of the review (number words read as digits), read once per request."""
+    lexicons = tuple(lexicon(code) for code in read_with)
+    return frozenset(_numbers(_spelled(normalize(review), lexicons)))
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _numeric_starts(text: str, lexicons: tuple[Lexicon, ...]) -> list[int]:
+    """Where a digit or a number word of one of `lexicons` starts in `text`, sorted.
+
+    `_AMOUNT` matches only where a digit is, and `_spelled` adds digits only for number
+    words, which hold no clause end: a clause of `text` without one of these starts
+    has no amount, so it is not spelled out and scanned for one."""
+    starts = [m.start() for m in _DIGIT.finditer(text)]
+    for lex in lexicons:
+        if lex.numbers:
+            starts += [m.start() for m in lex.number_words.finditer(text)]
+    starts.sort()
+    return starts
+
+
+def _holds_start(starts: list[int], begin: int, end: int) -> bool:
+    """Some position of `starts` (sorted) lies in [begin, end)."""
+    at = bisect_left(starts, begin)
+    return at < len(starts) and starts[at] < end
+
+
+def _holds_span(spans: list[tuple[int, int]] | None, begin: int, end: int) -> bool:
+    """Some span of `spans` (sorted; None: any) lies whole in [begin, end)."""
+    if spans is None:
+        return True
+    at = bisect_left(spans, (begin, begin))
+    while at < len(spans) and spans[at][0] < end:
+        if spans[at][1] <= end:
+            return True
+        at += 1
+    return False
+
+
 def _same_object(item: _Item, have: set[str], text: str, own: Lexicon) -> bool:
     """One of the item's object words is among `have`, or `text` names a word of the
     same group (`offer_objects` of the reply's language: "shipping" for "delivery")."""
@@ -233,13 +286,22 @@ def find_offers(text: str, context: CheckContext) -> list[tuple[str, str]]:
     """(kind, phrase) for every offer, amount or promise the business did not allow."""
     own = lexicon(context.language)
     lexicons = lexicons_for(context.language, text, context.masked_names)
-    items = [_item(c, context.language, lexicons) for c in context.compensation]
-    quoted = _numbers(_spelled(normalize(context.review_text), lexicons))
+    read_with = tuple(lex.language for lex in lexicons)
+    items = list(_items(context.compensation, context.language, read_with))
+    quoted = _quoted(context.review_text, read_with)
     allowed_numbers = set().union(*(i.numbers for i in items)) if items else set()
     found: list[tuple[str, str]] = []
-    for clause_match in _CLAUSE.finditer(normalize(text)):
+    normalized = normalize(text)
+    # One scan of the whole draft tells which clauses can hold an offer or an amount:
+    # most hold neither, and are not read clause by clause.
+    offer_spans = [lex.offers.literal_spans(normalized) for lex in lexicons]
+    numeric = _numeric_starts(normalized, lexicons)
+    for clause_match in _CLAUSE.finditer(normalized):
         clause = clause_match.group()
-        for lex in lexicons:
+        begin, end = clause_match.span()
+        for lex, spans in zip(lexicons, offer_spans, strict=True):
+            if not _holds_span(spans, begin, end):
+                continue
             for match in lex.offers.finditer(clause):
                 kind = match.lastgroup or "offer"
                 left, right = _segment(clause, match.start(), match.end())
@@ -253,6 +315,8 @@ def find_offers(text: str, context: CheckContext) -> list[tuple[str, str]]:
                 if kind != "promise" and _allowed(segment, clause, items, own, lexicons):
                     continue
                 found.append((kind, match.group().strip()))
+        if not _holds_start(numeric, begin, end):
+            continue
         for amount in _AMOUNT.finditer(_spelled(clause, lexicons)):
             if _share(amount, clause) and not _concepts(clause, lexicons):
                 continue  # "99% of patients", not "30 % sur l'abonnement": a share
