@@ -5,12 +5,11 @@ A logistic regression over sparse features of one sentence (word forms, their le
 in the draft's language, their first five letters, word pairs, and Chinese character
 pairs and triples), trained by
 `replyguard train` on labelled real replies and on sentences written for it in all nine
-languages. Only the weights of features seen in training share a fixed table of
-2**20 float32 weights, indexed by the CRC-32 of the feature's name (the hashing
-trick): 4 MiB per worker, where a dictionary of 220,000 feature names took 24 MiB, and
-no name list to ship. It lives gzipped in the package (`data/attack_model.json.gz`:
-a JSON header line, then the table); scoring a draft is a few hundred table look-ups,
-well under a millisecond.
+languages. The weights live in a fixed table of 2**20 float32 slots, each feature in
+the slot the CRC-32 of its name picks (the hashing trick): 4 MiB per worker, where a
+dictionary of 220,000 feature names took 24 MiB, and no name list to ship. It lives
+gzipped in the package (`data/attack_model.json.gz`: a JSON header line, then the
+table); scoring a draft is a few hundred table look-ups, well under a millisecond.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ import math
 import re
 import sys
 from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -94,11 +94,16 @@ def _is_han(char: str) -> bool:
     return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
 
 
+def slots(names: Iterable[str], bits: int = BITS) -> list[int]:
+    """The table slot of each feature name: the low `bits` bits of its CRC-32."""
+    mask = (1 << bits) - 1
+    return [crc32(name.encode()) & mask for name in names]
+
+
 def buckets(sentence: str, language: str = "", bits: int = BITS) -> list[int]:
     """The table slot of each distinct feature of a sentence (a word said twice is one
     feature; two features that share a slot both count, in training as in scoring)."""
-    mask = (1 << bits) - 1
-    return [crc32(name.encode()) & mask for name in set(features(sentence, language))]
+    return slots(set(features(sentence, language)), bits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,9 +121,8 @@ class AttackModel:
     ) -> AttackModel:
         """A model from named feature weights (a hand-made one, in tests)."""
         table = array("f", bytes(4 << bits))
-        mask = (1 << bits) - 1
-        for name, weight in weights.items():
-            table[crc32(name.encode()) & mask] += weight
+        for slot, weight in zip(slots(weights, bits), weights.values(), strict=True):
+            table[slot] += weight
         return cls(bias=bias, weights=table, threshold=threshold, trained_on={})
 
     @property

@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 import unicodedata
 from pathlib import Path
-from zlib import crc32
 
 import pytest
 import yaml
@@ -16,7 +15,7 @@ from hypothesis import strategies as st
 from tests.checks.first_written import features_as_first_written
 
 from replyguard_checks import CheckContext, Contact, normalize
-from replyguard_checks.attack_model import features, sentences, shipped
+from replyguard_checks.attack_model import features, sentences, shipped, slots
 from replyguard_checks.context import _names
 from replyguard_checks.text import PLAIN_MARKS, name_parts, plain_marks, strip_accents
 from replyguard_evals.corpus import HOLDOUT_DIR, load_corpus, yaml_strings
@@ -65,10 +64,8 @@ def _texts() -> list[str]:
 def _score_as_first_written(sentence: str, language: str) -> float:
     model = shipped()
     assert model is not None
-    # The table slot of each distinct feature, by the CRC-32 of its name.
-    mask = len(model.weights) - 1
     found = set(features_as_first_written(sentence, language))
-    total = model.bias + sum(model.weights[crc32(name.encode()) & mask] for name in found)
+    total = model.bias + sum(model.weights[i] for i in slots(found, model.bits))
     if total < -30:
         return 0.0
     return 1.0 / (1.0 + math.exp(-total))
