@@ -64,6 +64,17 @@ def _token_matches(token: str, part: str) -> bool:
     return any(token.startswith(s) and token[len(s) :] in _ENDINGS for s in _stems(part))
 
 
+def _starts_word(text: str, part: str) -> bool:
+    """`re.search(rf"(?<!\\w){re.escape(part)}", text)` without compiling a pattern
+    per name: `part` occurs where no word character comes just before it."""
+    start = text.find(part)
+    while start != -1:
+        if start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "_"):
+            return True
+        start = text.find(part, start + 1)
+    return False
+
+
 def find_name(text: str, name: str, avoid: str | None = None) -> str | None:
     """The part of `name` that `text` shows outside e-mail addresses and URLs, if any.
 
@@ -78,7 +89,7 @@ def find_name(text: str, name: str, avoid: str | None = None) -> str | None:
     shared = set(_parts(avoid)) if avoid else set()
     full = " ".join(parts)
     flat = " ".join(tokens)
-    if len(parts) > 1 and re.search(rf"(?<!\w){re.escape(full)}", flat):
+    if len(parts) > 1 and _starts_word(flat, full):
         return name
     own = [p for p in parts if p not in shared and len(p) >= 2 and p not in NAME_PARTICLES]
     for part in own:
