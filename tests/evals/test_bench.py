@@ -88,11 +88,15 @@ def test_bench_checks_reports_every_language(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     checks = json.loads(report.read_text())["checks"]
-    for size in ("120 words", "2,000 words"):
+    for size in ("120 words", "2,000 words", "120 words, first reading"):
         languages = set(checks[size]) - {"all"}
         assert languages == {"bg", "de", "en", "es", "fr", "nl", "pl", "sl", "zh"}
         for figures in checks[size].values():
             assert 0 < figures["p50_ms"] <= figures["p99_ms"]
+    # With one round every 120-word draft is a first reading.
+    assert (
+        checks["120 words, first reading"]["all"]["drafts"] == checks["120 words"]["all"]["drafts"]
+    )
     # A 2,000-word draft is really read, not refused on its length alone.
     assert checks["2,000 words"]["all"]["p50_ms"] > checks["120 words"]["all"]["p50_ms"]
 
