@@ -16,7 +16,9 @@ The patterns are data, per language (`structure` in `data/structure/<lang>.yaml`
 - `predicates`: one list per kind (`STRUCTURE_KINDS`), read near a reference;
 - `standalone`: predicates that carry their own subject ("what you wrote is untrue",
   "that never happened", "most guests manage ... without any drama"), by kind;
-- `negation`: words that, just before a predicate, negate it.
+- `negation`: words that, just before a predicate, negate it;
+- `condition`: words that, just before a predicate, make it a supposition ("if you
+  choose the instant option", "if this is not the case"): no assertion, no attack.
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ class Structure:
     predicates: Alternation
     standalone: Alternation
     negation: re.Pattern[str]
+    #: None where a language lists no conditions.
+    condition: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +71,11 @@ def structure(language: str) -> Structure:
         predicates=_by_kind(language, data.get("predicates") or {}),
         standalone=_by_kind(language, data.get("standalone") or {}),
         negation=re.compile(rf"(?:{alternation(data.get('negation') or [])})\W*(?:\w+\W+){{0,2}}$"),
+        condition=(
+            re.compile(rf"(?:{alternation(data['condition'])})\W*(?:\w+\W+)?$")
+            if data.get("condition")
+            else None
+        ),
     )
     for patterns in (built.reference, built.predicates, built.standalone):
         patterns.compile_all()
@@ -118,10 +127,13 @@ def find_by_clause(text: str, rules: Structure) -> list[StructuralHit]:
 
 
 def _live(patterns: Alternation, clause: str, rules: Structure) -> list[re.Match[str]]:
-    """The matches of `patterns` in `clause` that no negation turns round."""
+    """The matches of `patterns` in `clause` that no negation turns round and no
+    condition makes a supposition."""
     return [m for m in patterns.finditer(clause) if not _negated(clause, m.start(), rules)]
 
 
 def _negated(clause: str, start: int, rules: Structure) -> bool:
     before = clause[max(0, start - _NEGATION_REACH) : start]
-    return rules.negation.search(before) is not None
+    if rules.negation.search(before) is not None:
+        return True
+    return rules.condition is not None and rules.condition.search(before) is not None
