@@ -85,7 +85,7 @@ def test_the_pool_is_traceable_and_shares_no_row_with_the_splits() -> None:
         assert len(source["commit"]) == 40
         assert 20 <= len(item["reply"]) <= 3000
     rows = {(i["source"]["repo"], i["source"]["file"], i["source"]["row"]) for i in items}
-    for split in ("dev", "blind", "next-blind", "fresh", "fresh-2"):
+    for split in ("dev", "blind", "next-blind", "fresh", "fresh-2", "fresh-3"):
         for path in (REAL_DIR / split).glob("*.yaml"):
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
             used = {

@@ -35,8 +35,10 @@ def _items(split: str) -> list[dict[str, Any]]:
 DEV, BLIND, NEXT = _items("dev"), _items("blind"), _items("next-blind")
 #: The next round's blind split: checked for form here, never scored before then.
 FRESH = _items("fresh")
-#: The blind split for the round after the next: likewise checked for form only.
+#: Scored once at the end of the round of 2026-12-07 (no longer blind).
 FRESH2 = _items("fresh-2")
+#: The blind split for the next round: checked for form only, never scored before then.
+FRESH3 = _items("fresh-3")
 
 
 def test_the_corpus_is_large_and_split_without_overlap() -> None:
@@ -76,7 +78,25 @@ def test_the_split_for_the_round_after_next_shares_nothing_with_the_others() -> 
     assert "fresh-2" not in REAL_SPLITS
 
 
-@pytest.mark.parametrize("item", DEV + BLIND + NEXT + FRESH + FRESH2, ids=lambda i: i["id"])
+def test_the_next_blind_split_shares_nothing_with_the_others_or_the_pool() -> None:
+    earlier = DEV + BLIND + NEXT + FRESH + FRESH2
+    assert len(FRESH3) >= 110
+    assert not {i["id"] for i in FRESH3} & {i["id"] for i in earlier}
+    assert not _rows(FRESH3) & _rows(earlier)
+    assert not _texts(FRESH3, "reply") & _texts(earlier, "reply")
+    assert not _texts(FRESH3, "review") & _texts(earlier, "review")
+    pool: set[tuple[str, str, int]] = set()
+    for path in (REAL_DIR / "pool").glob("*.jsonl"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            source = json.loads(line)["source"]
+            pool.add((source["repo"], source["file"], source["row"]))
+    assert not _rows(FRESH3) & pool
+    assert "fresh-3" not in REAL_SPLITS
+
+
+@pytest.mark.parametrize(
+    "item", DEV + BLIND + NEXT + FRESH + FRESH2 + FRESH3, ids=lambda i: i["id"]
+)
 def test_every_reply_is_traceable_and_labelled_for_every_check(item: dict[str, Any]) -> None:
     source = item["source"]
     assert re.fullmatch(r"[\w.-]+/[\w.-]+", source["repo"])
