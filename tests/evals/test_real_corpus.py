@@ -192,6 +192,14 @@ def test_train_writes_a_small_model_that_loads(tmp_path: Path) -> None:
     assert model.threshold == summary["threshold"]
     header = gzip.decompress(path.read_bytes()).split(b"\n", 1)[0]
     assert json.loads(header)["format"] == 2
-    # The same data gives the same model: the shipped file is what `train` makes.
-    shipped = Path(__file__).resolve().parents[2] / "guardrails/replyguard_checks/data"
-    assert read(shipped / "attack_model.json.gz").weights == model.weights
+    # The same data gives the same model: the shipped file is what `train` makes. The
+    # solver's last bits depend on the machine's BLAS and scikit-learn (a fresh install
+    # differed by 5e-10 at most), so the weights are held to 1e-6, far below what moves
+    # a score across the threshold; a change of data or features moves them by far more.
+    ours = read(
+        Path(__file__).resolve().parents[2] / "guardrails/replyguard_checks/data" / path.name
+    )
+    assert ours.threshold == model.threshold
+    assert ours.bias == pytest.approx(model.bias, abs=1e-6)
+    assert len(ours.weights) == len(model.weights)
+    assert max(abs(a - b) for a, b in zip(ours.weights, model.weights, strict=True)) < 1e-6
