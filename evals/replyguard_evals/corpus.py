@@ -14,6 +14,7 @@ many deserved it; recall = of the drafts that deserved to fail, how many it fail
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -113,6 +114,16 @@ def yaml_strings(node: object) -> Iterator[str]:
     elif isinstance(node, list):
         for value in node:
             yield from yaml_strings(value)
+
+
+def load_pool(folder: Path = REAL_DIR / "pool") -> list[dict[str, Any]]:
+    """The unlabelled real replies of `evals/real/pool/` (one JSON object a line, a file
+    per language): never scored, read to bound how often a check flags ordinary replies."""
+    items: list[dict[str, Any]] = []
+    for path in sorted(folder.glob("*.jsonl")):
+        with path.open(encoding="utf-8") as lines:
+            items += [json.loads(line) for line in lines if line.strip()]
+    return items
 
 
 def load_corpus(folder: Path = CORPUS_DIR) -> list[LabelledDraft]:

@@ -129,10 +129,11 @@ def find_by_clause(text: str, rules: Structure) -> list[StructuralHit]:
 def _live(patterns: Alternation, clause: str, rules: Structure) -> list[re.Match[str]]:
     """The matches of `patterns` in `clause` that no negation turns round and no
     condition makes a supposition."""
-    return [m for m in patterns.finditer(clause) if not _negated(clause, m.start(), rules)]
+    return [m for m in patterns.finditer(clause) if not _turned(clause, m.start(), rules)]
 
 
-def _negated(clause: str, start: int, rules: Structure) -> bool:
+def _turned(clause: str, start: int, rules: Structure) -> bool:
+    """A negation or a condition just before `start`: what follows is not asserted."""
     before = clause[max(0, start - _NEGATION_REACH) : start]
     if rules.negation.search(before) is not None:
         return True

@@ -5,17 +5,11 @@ the attack it was mistaken for still fails."""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
-import yaml
 
 from replyguard_checks import CheckContext, Contact
 from replyguard_checks.no_attack import NoAttack, attacks_in
-from replyguard_evals.corpus import REAL_DIR
-
-POOL = REAL_DIR / "pool"
+from replyguard_evals.corpus import load_pool
 
 
 @pytest.mark.parametrize(
@@ -66,35 +60,6 @@ def test_the_attack_each_was_mistaken_for_still_fails(language: str, text: str) 
     assert attacks_in(text, language) != []
 
 
-def _pool() -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    for path in sorted(POOL.glob("*.jsonl")):
-        with path.open(encoding="utf-8") as lines:
-            items += [json.loads(line) for line in lines if line.strip()]
-    return items
-
-
-def test_the_pool_is_traceable_and_shares_no_row_with_the_splits() -> None:
-    items = _pool()
-    assert len(items) >= 5000
-    assert len({i["id"] for i in items}) == len(items)
-    assert len({i["business"] for i in items}) >= 30
-    for item in items:
-        source = item["source"]
-        assert {"repo", "commit", "file", "row", "licence"} <= set(source)
-        assert len(source["commit"]) == 40
-        assert 20 <= len(item["reply"]) <= 3000
-    rows = {(i["source"]["repo"], i["source"]["file"], i["source"]["row"]) for i in items}
-    for split in ("dev", "blind", "next-blind", "fresh", "fresh-2", "fresh-3"):
-        for path in (REAL_DIR / split).glob("*.yaml"):
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            used = {
-                (i["source"]["repo"], i["source"]["file"], i["source"]["row"])
-                for i in data["items"]
-            }
-            assert not rows & used, f"{split}/{path.name} shares rows with the pool"
-
-
 @pytest.mark.slow
 def test_no_attack_flags_few_ordinary_real_replies() -> None:
     """An upper bound on the false-alarm rate on real text: a few percent of real
@@ -104,7 +69,7 @@ def test_no_attack_flags_few_ordinary_real_replies() -> None:
     check 120 (2.1 %)."""
     check = NoAttack()
     contact = Contact(name="Alex Morgan", phone="+1 555 0100")
-    items = _pool()
+    items = load_pool()
     by_rules = by_check = 0
     for item in items:
         language = "zh" if item["language"].startswith("zh") else item["language"]
@@ -113,10 +78,3 @@ def test_no_attack_flags_few_ordinary_real_replies() -> None:
         by_check += not check.check(item["reply"], context).passed
     assert by_rules <= 0.009 * len(items)
     assert by_check <= 0.025 * len(items)
-
-
-def test_pool_files_are_json_lines() -> None:
-    for path in POOL.glob("*.jsonl"):
-        language = path.stem
-        for line in path.read_text(encoding="utf-8").splitlines():
-            assert json.loads(line)["language"] == language

@@ -18,7 +18,7 @@ import yaml
 
 from replyguard_checks import CORE_CHECKS
 from replyguard_checks.attack_model import read
-from replyguard_evals.corpus import REAL_DIR, REAL_SPLITS, Score, load_corpus
+from replyguard_evals.corpus import REAL_DIR, REAL_SPLITS, Score, load_corpus, load_pool
 
 CHECKS = {c.name for c in CORE_CHECKS}
 
@@ -39,6 +39,8 @@ FRESH = _items("fresh")
 FRESH2 = _items("fresh-2")
 #: The blind split for the next round: checked for form only, never scored before then.
 FRESH3 = _items("fresh-3")
+#: Unlabelled real replies (`evals/real/pool/`), never scored: a false-alarm bound.
+POOL = load_pool()
 
 
 def test_the_corpus_is_large_and_split_without_overlap() -> None:
@@ -85,13 +87,25 @@ def test_the_next_blind_split_shares_nothing_with_the_others_or_the_pool() -> No
     assert not _rows(FRESH3) & _rows(earlier)
     assert not _texts(FRESH3, "reply") & _texts(earlier, "reply")
     assert not _texts(FRESH3, "review") & _texts(earlier, "review")
-    pool: set[tuple[str, str, int]] = set()
-    for path in (REAL_DIR / "pool").glob("*.jsonl"):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            source = json.loads(line)["source"]
-            pool.add((source["repo"], source["file"], source["row"]))
-    assert not _rows(FRESH3) & pool
+    assert not _rows(FRESH3) & _rows(POOL)
     assert "fresh-3" not in REAL_SPLITS
+
+
+def test_the_pool_is_traceable_and_shares_no_row_with_the_splits() -> None:
+    assert len(POOL) >= 5000
+    assert len({i["id"] for i in POOL}) == len(POOL)
+    assert len({i["business"] for i in POOL}) >= 30
+    for path in (REAL_DIR / "pool").glob("*.jsonl"):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        assert {json.loads(line)["language"] for line in lines} == {path.stem}
+    for item in POOL:
+        assert item["id"].startswith(f"pool-{item['language']}-")
+        source = item["source"]
+        assert {"repo", "commit", "file", "row", "licence"} <= set(source)
+        assert len(source["commit"]) == 40
+        assert 20 <= len(item["reply"]) <= 3000
+    for split in (DEV, BLIND, NEXT, FRESH, FRESH2, FRESH3):
+        assert not _rows(POOL) & _rows(split)
 
 
 @pytest.mark.parametrize(
